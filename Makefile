@@ -1,0 +1,45 @@
+# Two commands on a fresh machine with Python 3.11+: `make report` and `make test`.
+# Each creates and fills .venv itself.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install report test data lab lint bench notebooks sync-notebooks clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## The main job: figures, HTML and Markdown report from the bundled data into reports/.
+report: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports
+
+## All tests: unit, property, data rebuild, notebooks (nbval), report in headless Chromium.
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest
+
+## Rebuild everything in data/ from ../shared.
+data: $(STAMP)
+	$(BIN)/tpforecast data build
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks notebooks
+
+## Re-execute the notebooks in place (outputs are committed; nbval compares them).
+notebooks: $(STAMP)
+	$(BIN)/python -m tpforecast.notebooks execute
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

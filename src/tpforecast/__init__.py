@@ -1,0 +1,80 @@
+"""tpforecast: is the Techniekpact 40% reachable?
+
+Clean, provenance-tracked enrolment series per level and region, statsmodels trend models
+with prediction intervals and backtests, and acceleration scenarios.
+
+>>> import tpforecast as tp
+>>> series = tp.load_series()                       # doctest: +SKIP
+>>> tp.reachability(series, target=0.40, year=2020)  # doctest: +SKIP
+
+Public names are imported lazily so that ``import tpforecast`` stays fast (statsmodels and
+matplotlib load only when a model or plot is used).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from tpforecast.errors import TpDataError, TpError, TpModelError, TpScenarioError
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "load_series": "core",
+    "load_targets": "core",
+    "load_figures": "figures",
+    "clean_figures": "cleaning",
+    "CleanResult": "cleaning",
+    "read_duo": "duo",
+    "technical_share": "shares",
+    "validate": "validation",
+    "build_data": "build",
+    "forecast": "forecasting",
+    "reachability": "forecasting",
+    "reachability_combined": "forecasting",
+    "available_models": "models",
+    "backtest": "backtesting",
+    "score": "backtesting",
+    "Scenario": "scenarios",
+    "load_scenarios": "scenarios",
+    "required_acceleration": "scenarios",
+    "run_scenarios": "scenarios",
+    "plot_series": "plotting",
+    "plot_forecast": "plotting",
+    "plot_reachability": "plotting",
+    "plot_scenarios": "plotting",
+    "build_report": "report",
+}
+
+__all__ = ["TpDataError", "TpError", "TpModelError", "TpScenarioError", *_EXPORTS]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tpforecast' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tpforecast.{module}"), name)
+    globals()[name] = value  # cache: later lookups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from tpforecast.backtesting import backtest, score
+    from tpforecast.build import build_data
+    from tpforecast.cleaning import CleanResult, clean_figures
+    from tpforecast.core import load_series, load_targets
+    from tpforecast.duo import read_duo
+    from tpforecast.figures import load_figures
+    from tpforecast.forecasting import forecast, reachability, reachability_combined
+    from tpforecast.models import available_models
+    from tpforecast.plotting import plot_forecast, plot_reachability, plot_scenarios, plot_series
+    from tpforecast.report import build_report
+    from tpforecast.scenarios import Scenario, load_scenarios, required_acceleration, run_scenarios
+    from tpforecast.shares import technical_share
+    from tpforecast.validation import validate
