@@ -1,0 +1,228 @@
+"""Rebuild everything in ``data/`` that is derived from the sources in ``../shared``.
+
+``tpforecast data build`` runs :func:`build_data`. It is deterministic: running it twice, or
+on another machine, gives the same bytes (a test checks this against the committed files).
+
+Steps
+-----
+1. Copy the published figures to ``data/published/`` (byte for byte).
+2. Derive the municipality/place -> province lookups (``data/mappings/*_province.csv``).
+3. Clean the published figures (:func:`tpforecast.clean_figures`).
+4. Derive regional and national series from the raw DUO files.
+5. Combine, validate, and write ``data/processed/series.csv`` and ``clean_log.csv``.
+6. Write ``data/datapackage.json`` (Frictionless descriptor with fields, units, sources,
+   licences, and a sha256 hash of every resource).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+
+from tpforecast.cleaning import clean_figures
+from tpforecast.core import SERIES_COLUMNS, TARGET_DTYPES
+from tpforecast.derive import derive_duo_series
+from tpforecast.errors import TpDataError
+from tpforecast.figures import load_figures
+from tpforecast.paths import data_dir, shared_dir
+from tpforecast.regions import write_region_lookups
+from tpforecast.validation import SERIES_KEY, validate
+
+__all__ = ["build_data", "summarize_series"]
+
+PUBLISHED_NAME = "techniekpact_figures.csv"
+
+LICENCES = {
+    "duo": {"name": "DUO-open-onderwijsdata", "title": "DUO Open Onderwijsdata (credit DUO; "
+            "published as open data, CC0 or CC-BY 4.0 by source)",
+            "path": "https://duo.nl/open_onderwijsdata/"},
+    "cbs": {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 (CBS)",
+            "path": "https://creativecommons.org/licenses/by/4.0/"},
+    "monitor": {"name": "Techniekpact-monitor", "title": "Published figures of the Techniekpact "
+                "monitor, VHTO, onderwijsincijfers.nl and policy documents; cited with source "
+                "and edition per row", "path": "https://www.techniekpact.nl/monitor-techniekpact"},
+}
+
+SOURCES = [
+    {"title": "Techniekpact monitor and related published figures (editions 2016-2024)",
+     "path": "shared/data/published/techniekpact_figures.csv"},
+    {"title": "DUO: deelnemers mbo per instelling, sector, niveau, geslacht 2015-2019",
+     "path": "shared/data/raw/duo-tekkieworden/mbo_inscriptions_2019.csv"},
+    {"title": "DUO: eerstejaars ingeschrevenen hbo en wo 2015-2019",
+     "path": "shared/data/raw/duo-tekkieworden/{hbo,wo}_inscriptions_2019.csv"},
+    {"title": "DUO: examenkandidaten en geslaagden vo 2019-2024",
+     "path": "shared/data/raw/duo-vo-examens-alleschools/duo_examen_raw_all.csv"},
+    {"title": "CBS: gemeentelijke indeling and woonplaatsen (via NLExtract, woningwaardering)",
+     "path": "shared/data/raw/reference/"},
+]
+
+# Field descriptions for the datapackage (units matter: shares are fractions, not percent).
+SERIES_FIELDS = {
+    "indicator": ("string", "What was measured (published monitor code, or duo_* for series "
+                  "computed from DUO files); see data/mappings/indicators.csv and duo_indicators.csv"),
+    "level": ("string", "Education level key (data/mappings/level_names.csv)"),
+    "region": ("string", "NL, a landsdeel (e.g. Oost), a province or a region"),
+    "sex": ("string", "all, female or male; a female share is girls choosing technique among all girls"),
+    "year": ("integer", "Start year of the school year (2014 = 2014/15)"),
+    "share": ("number", "Share choosing a beta/technical programme, fraction 0-1"),
+    "share_lo": ("number", "Lower bound of share given privacy-suppressed cells, fraction 0-1"),
+    "share_hi": ("number", "Upper bound of share given privacy-suppressed cells, fraction 0-1"),
+    "n_tech": ("integer", "Number of pupils/students in a technical programme (persons)"),
+    "n_total": ("integer", "Number of pupils/students of that level (persons)"),
+    "source": ("string", "Source URL (published) or path of the raw file under shared/"),
+    "edition": ("string", "Edition of the source (monitor year, page update, DUO release)"),
+    "origin": ("string", "published or duo"),
+    "canonical": ("boolean", "Headline indicator for this level (data/mappings/indicators.csv)"),
+    "flags": ("string", "';'-separated tokens: value quality, breaks, proxies (docs/design.md)"),
+}
+LOG_FIELDS = {
+    "step": ("string", "Cleaning step"),
+    "action": ("string", "changed, dropped, flagged, moved or resolved"),
+    "rows": ("integer", "Number of input rows affected"),
+    "reason": ("string", "Why"),
+    "example": ("string", "One affected row"),
+}
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df.to_csv(path, index=False, lineterminator="\n")
+
+
+def combine_series(published: pd.DataFrame, duo: pd.DataFrame) -> pd.DataFrame:
+    """Stack published and DUO-derived series into the canonical frame, checked and sorted."""
+    both = pd.concat([published[SERIES_COLUMNS], duo[SERIES_COLUMNS]], ignore_index=True)
+    both = both.sort_values([*SERIES_KEY, "year"], kind="mergesort").reset_index(drop=True)
+    failing = validate(both, "series")
+    if not failing.empty:
+        first = failing.iloc[0]
+        raise TpDataError(
+            f"{len(failing)} combined series row(s) break the series schema: "
+            f"{first.get('failed_check')} on {dict(first[SERIES_KEY + ['year']])}",
+            column=first.get("failed_column") or None, value=first.get("failure_case"),
+        )
+    return both
+
+
+def _resource(path: Path, root: Path, name: str, title: str, fields: dict | None,
+              licences: list[str], sources: list[dict] | None = None) -> dict:
+    res: dict = {
+        "name": name,
+        "path": path.relative_to(root).as_posix(),
+        "title": title,
+        "format": path.suffix.lstrip("."),
+        "mediatype": "text/csv" if path.suffix == ".csv" else "application/octet-stream",
+        "encoding": "utf-8",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{_sha256(path)}",
+        "licenses": [LICENCES[k] for k in licences],
+    }
+    if sources:
+        res["sources"] = sources
+    if fields:
+        res["schema"] = {"fields": [
+            {"name": k, "type": t, "description": d} for k, (t, d) in fields.items()
+        ]}
+    return res
+
+
+def write_datapackage(out: Path) -> Path:
+    """Write ``datapackage.json`` describing every file in ``out`` (a data/ directory)."""
+    resources = [
+        _resource(out / "processed" / "series.csv", out, "series",
+                  "Canonical enrolment series per indicator, level, region, sex and year",
+                  SERIES_FIELDS, ["monitor", "duo", "cbs"], SOURCES),
+        _resource(out / "processed" / "clean_log.csv", out, "clean-log",
+                  "Every change, drop, flag and conflict resolution made while cleaning the "
+                  "published figures", LOG_FIELDS, ["monitor"]),
+        _resource(out / "published" / PUBLISHED_NAME, out, "published-figures",
+                  "Copy of the published Techniekpact figures (one figure a row, with source "
+                  "and edition)", None, ["monitor"], SOURCES[:1]),
+        _resource(out / "targets.csv", out, "targets",
+                  "Policy targets per level, region and sex, each with its source",
+                  {k: ("integer" if v == "Int64" else "number" if v == "Float64" else "string",
+                       "") for k, v in TARGET_DTYPES.items()}, ["monitor"]),
+    ]
+    for path in sorted((out / "mappings").glob("*.csv")):
+        resources.append(_resource(path, out, "mapping-" + path.stem.replace("_", "-"),
+                                   f"Mapping/classification {path.name} (analyst-editable)",
+                                   None, ["cbs"] if "province" in path.stem else ["monitor"]))
+    package = {
+        "profile": "tabular-data-package",
+        "name": "tpforecast-enrolment-series",
+        "title": "Beta/technical choice per level and region (Techniekpact), tidy and traced",
+        "description": "Built by `tpforecast data build` from shared/data/published and "
+                       "shared/data/raw. Shares are fractions (0-1); counts are persons.",
+        "licenses": list(LICENCES.values()),
+        "sources": SOURCES,
+        "resources": resources,
+    }
+    path = out / "datapackage.json"
+    path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def build_data(shared: str | Path | None = None, out: str | Path | None = None) -> pd.DataFrame:
+    """Rebuild every derived file in ``data/`` from ``../shared``.
+
+    Parameters
+    ----------
+    shared
+        The ``shared`` folder with ``data/published`` and ``data/raw`` (default ``../shared``).
+    out
+        Output data directory (default the project's ``data/``). Hand-kept files (mappings,
+        targets) are read from the project's ``data/`` and copied when ``out`` differs.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A summary: number of series, rows and year range per origin, level and region.
+    """
+    shared = Path(shared) if shared is not None else shared_dir()
+    out = Path(out) if out is not None else data_dir()
+    src_pub = shared / "data" / "published" / PUBLISHED_NAME
+    raw = shared / "data" / "raw"
+    if not src_pub.exists() or not raw.is_dir():
+        raise TpDataError("source files not found (need data/published and data/raw)",
+                          file=shared, expected="the ../shared folder beside the checkout")
+    home = data_dir()
+    if out.resolve() != home.resolve():
+        for name in ("targets.csv",):
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(home / name, out / name)
+        (out / "mappings").mkdir(parents=True, exist_ok=True)
+        for path in (home / "mappings").glob("*.csv"):
+            if not path.stem.endswith("_province"):  # those are derived below
+                shutil.copyfile(path, out / "mappings" / path.name)
+
+    dst_pub = out / "published" / PUBLISHED_NAME
+    dst_pub.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(src_pub, dst_pub)
+
+    write_region_lookups(raw, out / "mappings")
+    cleaned = clean_figures(load_figures(dst_pub))
+    duo = derive_duo_series(raw)
+    series = combine_series(cleaned.series, duo)
+    _write_csv(series, out / "processed" / "series.csv")
+    _write_csv(cleaned.log, out / "processed" / "clean_log.csv")
+    write_datapackage(out)
+    return summarize_series(series)
+
+
+def summarize_series(series: pd.DataFrame) -> pd.DataFrame:
+    """Series count, rows and year range per origin, level and region."""
+    g = series.groupby(["origin", "level", "region"], sort=True)
+    return pd.DataFrame({
+        "series": g.apply(lambda d: len(d[SERIES_KEY].drop_duplicates()), include_groups=False),
+        "rows": g.size(),
+        "first_year": g["year"].min(),
+        "last_year": g["year"].max(),
+    }).reset_index()

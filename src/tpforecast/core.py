@@ -1,0 +1,147 @@
+"""Read the bundled, committed data: the canonical series and the targets.
+
+Neither function needs ``../shared``: ``tpforecast data build`` derives ``data/processed/``
+from the sources once, and the result is committed with its provenance.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from tpforecast.errors import TpDataError
+from tpforecast.paths import data_dir
+from tpforecast.validation import SERIES_KEY, validate
+
+__all__ = ["SERIES_COLUMNS", "SERIES_DTYPES", "load_series", "load_targets", "series_keys"]
+
+SERIES_DTYPES: dict[str, str] = {
+    "indicator": "object",
+    "level": "object",
+    "region": "object",
+    "sex": "object",
+    "year": "Int64",
+    "share": "Float64",
+    "share_lo": "Float64",
+    "share_hi": "Float64",
+    "n_tech": "Int64",
+    "n_total": "Int64",
+    "source": "object",
+    "edition": "object",
+    "origin": "object",
+    "canonical": "bool",
+    "flags": "object",
+}
+SERIES_COLUMNS = list(SERIES_DTYPES)
+
+TARGET_DTYPES: dict[str, str] = {
+    "level": "object",
+    "region": "object",
+    "sex": "object",
+    "year": "Int64",
+    "target": "Float64",
+    "kind": "object",
+    "baseline_year": "Int64",
+    "source": "object",
+    "note": "object",
+}
+
+
+def _read_checked(path: Path, dtypes: dict[str, str], kind: str) -> pd.DataFrame:
+    if not path.exists():
+        raise TpDataError(
+            "bundled data file is missing; run `tpforecast data build`", file=path
+        )
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    missing = [c for c in dtypes if c not in raw.columns]
+    if missing:
+        raise TpDataError("missing required column(s)", file=path, column=", ".join(missing))
+    df = pd.DataFrame(index=raw.index)
+    for col, dtype in dtypes.items():
+        if dtype == "bool":
+            df[col] = raw[col].map({"True": True, "False": False, "true": True, "false": False})
+            if df[col].isna().any():
+                bad = int(df[col].isna().to_numpy().nonzero()[0][0])
+                raise TpDataError("not a boolean", file=path, line=bad + 2, column=col,
+                                  value=raw[col].iloc[bad], expected="True or False")
+            df[col] = df[col].astype(bool)
+        elif dtype == "object":
+            df[col] = raw[col].astype(object).where(raw[col].notna(), None)
+            if col in ("flags", "note"):
+                df[col] = df[col].fillna("")
+        else:
+            try:
+                df[col] = pd.to_numeric(raw[col]).astype(dtype)
+            except (ValueError, TypeError) as exc:
+                raise TpDataError(f"not numeric ({exc})", file=path, column=col,
+                                  expected=dtype) from exc
+    failing = validate(df, kind)
+    if not failing.empty:
+        first = failing.iloc[0]
+        idx = failing.index[0]
+        line = int(idx) + 2 if isinstance(idx, int | float) and not pd.isna(idx) else None
+        raise TpDataError(
+            f"{len(failing)} value(s) break the {kind} schema ({first['failed_check']})",
+            file=path, line=line, column=first["failed_column"] or None,
+            value=first["failure_case"],
+        )
+    return df
+
+
+def load_series(path: str | Path | None = None) -> pd.DataFrame:
+    """The canonical enrolment series: published monitor figures and DUO-derived series.
+
+    One row per (``indicator``, ``level``, ``region``, ``sex``, ``year``); a *series* is one
+    (``indicator``, ``level``, ``region``, ``sex``). The monitor's national series and those
+    computed from DUO files are separate series (other ``indicator``), side by side.
+
+    Parameters
+    ----------
+    path
+        A series CSV in the same layout; default the bundled ``data/processed/series.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``indicator, level, region, sex, year, share, share_lo, share_hi, n_tech,
+        n_total, source, edition, origin, canonical, flags``. ``year`` is the start year of
+        the school year (2014 for 2014/15), ``share`` a fraction in [0, 1] (NA for count-only
+        rows), counts nullable integers. ``flags`` holds ``;``-separated tokens on quality,
+        breaks and proxies (see ``docs/design.md``); ``source`` and ``edition`` trace each row.
+
+    Examples
+    --------
+    >>> import tpforecast as tp
+    >>> s = tp.load_series()
+    >>> s.query("canonical and level == 'havo' and region == 'NL' and sex == 'all'")[
+    ...     ["year", "share"]].tail(2)  # doctest: +SKIP
+    """
+    path = Path(path) if path is not None else data_dir() / "processed" / "series.csv"
+    df = _read_checked(path, SERIES_DTYPES, "series")
+    df.attrs["source"] = str(path)
+    return df
+
+
+def load_targets(path: str | Path | None = None) -> pd.DataFrame:
+    """Policy targets per level, region and sex.
+
+    The national 40% "4 in 10" goal, the landsdeel Oost and Overijssel goals per level, the
+    level ambitions (vmbo gl/tl 40% with NaSk, vmbo bb/kb 30% technical, havo/vwo 55%
+    N-profile) and the Oost agreement of 20% more women in technical programmes by the end of
+    2019 (``kind="growth_count"``: ``target`` is the ratio of the count in ``year`` to the count
+    in ``baseline_year``). Curated by hand in ``data/targets.csv``; each row cites its source.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``level, region, sex, year, target, kind, baseline_year, source, note``.
+        ``target`` is a fraction for ``goal`` and ``ambition`` rows.
+    """
+    path = Path(path) if path is not None else data_dir() / "targets.csv"
+    return _read_checked(path, TARGET_DTYPES, "targets")
+
+
+def series_keys(series: pd.DataFrame) -> pd.DataFrame:
+    """The distinct series (``indicator, level, region, sex``) in a series frame, sorted."""
+    return series[SERIES_KEY].drop_duplicates().sort_values(SERIES_KEY).reset_index(drop=True)

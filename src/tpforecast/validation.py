@@ -1,0 +1,250 @@
+"""Frame schemas (pandera) and ``validate``, which returns the failing rows.
+
+Like pyam's validation, :func:`validate` does not answer a bare ``False``: it returns the rows
+that break a rule, each with the column and the check it failed, so the problem can be fixed
+at its source. An empty frame means the data is valid.
+
+Kinds
+-----
+``figures``
+    The published-figures table as read by :func:`tpforecast.load_figures`.
+``series``
+    The canonical series frame (:func:`tpforecast.load_series`, ``clean_figures(...).series``).
+``counts``
+    Tidy DUO counts from :func:`tpforecast.read_duo`.
+``targets``
+    The targets table (:func:`tpforecast.load_targets`).
+``forecast``
+    Output of :func:`tpforecast.forecast`.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from tpforecast.errors import TpDataError
+
+__all__ = ["SCHEMAS", "SERIES_KEY", "validate"]
+
+SERIES_KEY = ["indicator", "level", "region", "sex"]
+SEXES = ["all", "female", "male"]
+
+
+def _text(nullable: bool = False, allow_empty: bool = True) -> pa.Column:
+    checks = [pa.Check(lambda s: s.map(lambda v: isinstance(v, str)), element_wise=False,
+                       name="is_text", ignore_na=True)]
+    if not allow_empty:
+        checks.append(pa.Check(lambda s: s.str.strip().str.len() > 0, name="not_empty"))
+    return pa.Column(None, checks=checks, nullable=nullable)
+
+
+def _fraction(nullable: bool = True) -> pa.Column:
+    return pa.Column("Float64", pa.Check.in_range(0.0, 1.0), nullable=nullable)
+
+
+def _count() -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0), nullable=True)
+
+
+def _year() -> pa.Column:
+    return pa.Column("Int64", pa.Check.in_range(1990, 2100))
+
+
+def _lo_le_share(df: pd.DataFrame) -> pd.Series:
+    ok = (df["share_lo"].isna() | df["share"].isna() | (df["share_lo"] <= df["share"] + 1e-12))
+    return ok & (df["share_hi"].isna() | df["share"].isna() | (df["share"] <= df["share_hi"] + 1e-12))
+
+
+def _tech_le_total(df: pd.DataFrame) -> pd.Series:
+    return (df["n_tech"].isna() | df["n_total"].isna() | (df["n_tech"] <= df["n_total"])).astype(bool)
+
+
+SERIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator": _text(allow_empty=False),
+        "level": _text(allow_empty=False),
+        "region": _text(allow_empty=False),
+        "sex": pa.Column(None, pa.Check.isin(SEXES)),
+        "year": _year(),
+        "share": _fraction(),
+        "share_lo": _fraction(),
+        "share_hi": _fraction(),
+        "n_tech": _count(),
+        "n_total": _count(),
+        "source": _text(allow_empty=False),
+        "edition": _text(allow_empty=False),
+        "origin": pa.Column(None, pa.Check.isin(["published", "duo"])),
+        "canonical": pa.Column(bool),
+        "flags": _text(),
+    },
+    checks=[
+        pa.Check(_lo_le_share, name="share_lo <= share <= share_hi"),
+        pa.Check(_tech_le_total, name="n_tech <= n_total"),
+    ],
+    unique=[*SERIES_KEY, "year"],
+    name="series",
+)
+
+FIGURES_SCHEMA = pa.DataFrameSchema(
+    {
+        "indicator": _text(allow_empty=False),
+        "level": _text(allow_empty=False),
+        "region": _text(allow_empty=False),
+        "sex": _text(allow_empty=False),
+        "school_year": _text(nullable=True),
+        "measure": pa.Column(None, pa.Check.isin(["share", "count_tech", "count_total", "target"])),
+        "value": pa.Column(float, pa.Check.ge(0)),
+        "unit": pa.Column(None, pa.Check.isin(["pct", "persons"])),
+        "quality": pa.Column(
+            None, pa.Check.isin(["reported", "derived", "inferred", "approximate", "proxy"])
+        ),
+        "source_url": _text(allow_empty=False),
+        "source_edition": _text(allow_empty=False),
+    },
+    checks=[
+        pa.Check(
+            lambda df: ~((df["unit"] == "pct") & (df["value"] > 100)),
+            name="percentages <= 100",
+        )
+    ],
+    name="figures",
+)
+
+COUNTS_SCHEMA = pa.DataFrameSchema(
+    {
+        "sex": pa.Column(None, pa.Check.isin(SEXES)),
+        "year": _year(),
+        "n": _count(),
+        "suppressed": pa.Column(bool),
+        "n_lo": _count(),
+        "n_hi": _count(),
+    },
+    checks=[
+        pa.Check(lambda df: df["suppressed"] == df["n"].isna(), name="n missing iff suppressed"),
+        pa.Check(lambda df: (df["n_lo"] <= df["n_hi"]).astype(bool), name="n_lo <= n_hi"),
+    ],
+    name="counts",
+)
+
+TARGETS_SCHEMA = pa.DataFrameSchema(
+    {
+        "level": _text(allow_empty=False),
+        "region": _text(allow_empty=False),
+        "sex": pa.Column(None, pa.Check.isin(SEXES)),
+        "year": _year(),
+        "target": pa.Column("Float64", pa.Check.gt(0)),
+        "kind": pa.Column(None, pa.Check.isin(["goal", "ambition", "growth_count"])),
+        "source": _text(allow_empty=False),
+    },
+    checks=[
+        pa.Check(
+            lambda df: (df["kind"] == "growth_count") | (df["target"] < 1),
+            name="share targets are fractions in (0, 1)",
+        )
+    ],
+    unique=["level", "region", "sex", "year", "kind"],
+    name="targets",
+)
+
+
+def _forecast_schema() -> pa.DataFrameSchema:
+    def bands_ordered(df: pd.DataFrame) -> pd.Series:
+        ok = pd.Series(True, index=df.index)
+        for lo in [c for c in df.columns if c.startswith("lo_")]:
+            hi = "hi_" + lo[3:]
+            ok &= (df[lo] <= df["mean"] + 1e-9) & (df["mean"] <= df[hi] + 1e-9)
+        return ok
+
+    return pa.DataFrameSchema(
+        {
+            **{k: _text(allow_empty=False) for k in SERIES_KEY},
+            "model": _text(allow_empty=False),
+            "year": pa.Column(int, coerce=True),
+            "mean": pa.Column(float, pa.Check.in_range(0.0, 1.0)),
+            r"^(lo|hi)_\d+$": pa.Column(float, pa.Check.in_range(0.0, 1.0), regex=True),
+        },
+        checks=[pa.Check(bands_ordered, name="lo <= mean <= hi")],
+        name="forecast",
+    )
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "series": SERIES_SCHEMA,
+    "figures": FIGURES_SCHEMA,
+    "counts": COUNTS_SCHEMA,
+    "targets": TARGETS_SCHEMA,
+    "forecast": _forecast_schema(),
+}
+
+
+def validate(df: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Check ``df`` against the schema for ``kind`` and return the failing rows.
+
+    Parameters
+    ----------
+    df
+        Frame to check.
+    kind
+        One of ``"figures"``, ``"series"``, ``"counts"``, ``"targets"``, ``"forecast"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``df`` that fail a check, with three extra columns: ``failed_column``
+        (the column checked, or empty for a row-level check), ``failed_check`` and
+        ``failure_case`` (the offending value). A problem that concerns the whole frame, such
+        as a missing column, appears as a row with the data columns empty. Empty when valid.
+
+    Raises
+    ------
+    TpDataError
+        If ``kind`` is unknown.
+
+    Examples
+    --------
+    >>> import tpforecast as tp
+    >>> tp.validate(tp.load_series(), "series").empty  # doctest: +SKIP
+    True
+    """
+    schema = SCHEMAS.get(kind)
+    if schema is None:
+        raise TpDataError(
+            "unknown validation kind", value=kind, expected=f"one of {sorted(SCHEMAS)}"
+        )
+    extra = ["failed_column", "failed_check", "failure_case"]
+    try:
+        schema.validate(df, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        return _failing_rows(df, exc.failure_cases, extra)
+    return df.iloc[0:0].assign(**{c: pd.Series(dtype=object) for c in extra})
+
+
+def _failing_rows(df: pd.DataFrame, cases: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
+    """Turn pandera's failure cases into the failing rows of ``df`` plus why they fail."""
+    frame_level = cases["schema_context"] == "DataFrameSchema"
+    # a frame-level check reports one case per cell of a failing row: keep one per row
+    cases = pd.concat(
+        [cases[~frame_level], cases[frame_level].drop_duplicates(["check", "index"])]
+    )
+    out = []
+    for case in cases.itertuples(index=False):
+        if case.check == "column_in_dataframe":
+            info = {"failed_column": case.failure_case, "failed_check": "column is missing",
+                    "failure_case": None}
+        else:
+            is_column = case.schema_context == "Column"
+            info = {
+                "failed_column": case.column if is_column else "",
+                "failed_check": str(case.check),
+                "failure_case": case.failure_case if is_column else None,
+            }
+        idx = case.index
+        if idx is not None and not pd.isna(idx) and idx in df.index:
+            row = df.loc[[idx]].copy()
+            for k, v in info.items():
+                row[k] = v
+            out.append(row)
+        else:
+            out.append(pd.DataFrame([info]))
+    return pd.concat(out) if out else pd.DataFrame(columns=extra)

@@ -1,0 +1,29 @@
+"""Shared fixtures. Tests that need ../shared are marked ``shared`` and skip without it,
+except in CI (``CI`` set), where a missing ../shared is a failure, not a skip."""
+
+from __future__ import annotations
+
+import os
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+from tpforecast.paths import shared_dir
+
+
+@pytest.fixture(scope="session")
+def shared():
+    """Path of ../shared (source files); skips the test when absent outside CI."""
+    path = shared_dir()
+    if not (path / "data" / "raw").is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"../shared is missing in CI (looked in {path})")
+        pytest.skip(f"../shared not found at {path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def raw_dir(shared):
+    return shared / "data" / "raw"
