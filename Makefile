@@ -36,7 +36,7 @@ lint: $(STAMP)
 
 ## Re-execute the notebooks in place (outputs are committed; nbval compares them).
 notebooks: $(STAMP)
-	$(BIN)/python -m tpforecast.notebooks execute
+	$(BIN)/python scripts/execute_notebooks.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -14,7 +14,14 @@ from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 from tpforecast.validation import SERIES_KEY, validate
 
-__all__ = ["SERIES_COLUMNS", "SERIES_DTYPES", "load_series", "load_targets", "series_keys"]
+__all__ = [
+    "SERIES_COLUMNS",
+    "SERIES_DTYPES",
+    "load_series",
+    "load_targets",
+    "select_series",
+    "series_keys",
+]
 
 SERIES_DTYPES: dict[str, str] = {
     "indicator": "object",
@@ -145,3 +152,55 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
 def series_keys(series: pd.DataFrame) -> pd.DataFrame:
     """The distinct series (``indicator, level, region, sex``) in a series frame, sorted."""
     return series[SERIES_KEY].drop_duplicates().sort_values(SERIES_KEY).reset_index(drop=True)
+
+
+def select_series(
+    series: pd.DataFrame,
+    *,
+    indicators: list[str] | None = None,
+    levels: list[str] | None = None,
+    regions: list[str] | None = None,
+    sexes: list[str] | None = None,
+    origin: str | None = None,
+    canonical: bool | None = None,
+    with_share: bool = True,
+) -> pd.DataFrame:
+    """Rows of ``series`` that match every filter given; a name that matches nothing is an error.
+
+    Parameters
+    ----------
+    series
+        A series frame (:func:`load_series`).
+    indicators, levels, regions, sexes
+        Keep only these values (None keeps all).
+    origin
+        ``"published"`` or ``"duo"`` (None keeps both).
+    canonical
+        True keeps only headline indicators, False only the others, None both.
+    with_share
+        Drop count-only rows (share missing), which trend models cannot use.
+
+    Raises
+    ------
+    TpDataError
+        When a requested indicator, level, region or sex does not occur, listing the
+        values that do.
+    """
+    out = series
+    for column, wanted in [("indicator", indicators), ("level", levels), ("region", regions),
+                           ("sex", sexes)]:
+        if wanted is None:
+            continue
+        unknown = sorted(set(wanted) - set(series[column]))
+        if unknown:
+            known = ", ".join(sorted(map(str, series[column].unique())))
+            raise TpDataError(f"unknown {column} {', '.join(unknown)}", column=column,
+                              value=unknown[0], expected=f"one of: {known}")
+        out = out[out[column].isin(wanted)]
+    if origin is not None:
+        out = out[out["origin"] == origin]
+    if canonical is not None:
+        out = out[out["canonical"] == canonical]
+    if with_share:
+        out = out[out["share"].notna()]
+    return out.reset_index(drop=True)
