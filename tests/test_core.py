@@ -84,8 +84,9 @@ def test_oost_is_overijssel_plus_gelderland(series):
 
 def test_twente_figures_are_their_own_indicator(series):
     tw = series.query("region == 'Twente'")
-    assert len(tw) > 0
-    assert set(tw["indicator"]) == {"twente_index"}
+    assert "twente_index" in set(tw["indicator"])
+    assert not tw["canonical"].any()
+    assert (series.loc[series["indicator"] == "twente_index", "region"] == "Twente").all()
 
 
 def test_targets():

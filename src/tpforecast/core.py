@@ -24,34 +24,34 @@ __all__ = [
 ]
 
 SERIES_DTYPES: dict[str, str] = {
-    "indicator": "object",
-    "level": "object",
-    "region": "object",
-    "sex": "object",
+    "indicator": "str",
+    "level": "str",
+    "region": "str",
+    "sex": "str",
     "year": "Int64",
     "share": "Float64",
     "share_lo": "Float64",
     "share_hi": "Float64",
     "n_tech": "Int64",
     "n_total": "Int64",
-    "source": "object",
-    "edition": "object",
-    "origin": "object",
+    "source": "str",
+    "edition": "str",
+    "origin": "str",
     "canonical": "bool",
-    "flags": "object",
+    "flags": "str",
 }
 SERIES_COLUMNS = list(SERIES_DTYPES)
 
 TARGET_DTYPES: dict[str, str] = {
-    "level": "object",
-    "region": "object",
-    "sex": "object",
+    "level": "str",
+    "region": "str",
+    "sex": "str",
     "year": "Int64",
     "target": "Float64",
-    "kind": "object",
+    "kind": "str",
     "baseline_year": "Int64",
-    "source": "object",
-    "note": "object",
+    "source": "str",
+    "note": "str",
 }
 
 
@@ -73,10 +73,8 @@ def _read_checked(path: Path, dtypes: dict[str, str], kind: str) -> pd.DataFrame
                 raise TpDataError("not a boolean", file=path, line=bad + 2, column=col,
                                   value=raw[col].iloc[bad], expected="True or False")
             df[col] = df[col].astype(bool)
-        elif dtype == "object":
-            df[col] = raw[col].astype(object).where(raw[col].notna(), None)
-            if col in ("flags", "note"):
-                df[col] = df[col].fillna("")
+        elif dtype == "str":
+            df[col] = raw[col].fillna("") if col in ("flags", "note") else raw[col]
         else:
             try:
                 df[col] = pd.to_numeric(raw[col]).astype(dtype)

@@ -99,7 +99,8 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         "quality": pa.Column(
             None, pa.Check.isin(["reported", "derived", "inferred", "approximate", "proxy"])
         ),
-        "source_url": _text(allow_empty=False),
+        # seed-document tables have no URL; their edition names the document
+        "source_url": _text(nullable=True),
         "source_edition": _text(allow_empty=False),
     },
     checks=[

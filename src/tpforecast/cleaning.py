@@ -1,0 +1,618 @@
+"""Clean the published figures into canonical series, logging every change.
+
+:func:`clean_figures` turns the table of :func:`tpforecast.load_figures` (one published figure
+a row, several editions side by side) into the canonical series frame of ``docs/design.md``
+(one row per indicator, level, region, sex and year) and a log of everything it did. The
+rules live in the analyst-editable files of ``data/mappings/`` (see :mod:`tpforecast.mappings`).
+
+Steps, in order (the ``step`` names of the log):
+
+1. ``sex``, ``level`` - map sex values (``F`` -> ``female``) and level names to keys.
+2. ``corrections`` - relabel single published rows (``corrections.csv``).
+3. ``targets`` - move target rows out (one log row each); targets are curated separately.
+4. ``indicators`` - fix indicator/level mislabels (``source_level -> level`` in
+   ``indicators.csv``) and drop indicators with ``include=false``.
+5. ``school_year`` - parse school years; rows without one are dropped.
+6. ``editions`` - date each edition (``editions.csv``; a missing edition falls back to a
+   date parsed from its name, logged) and fill the source of rows without URL.
+7. ``breaks`` - apply ``move`` rules of ``breaks.csv`` (mbo definition switch).
+8. ``resolve`` - one (indicator, level, region, sex, year, measure) reported by several
+   editions: the newest edition wins (on an equal date a primary source beats a report of it,
+   then the better quality, then the edition name); one log row per figure whose editions
+   disagree, naming values and editions; one aggregate row for agreeing duplicates.
+9. ``fractions`` - percentages become fractions.
+10. ``combine`` - share, count_tech and count_total of one key become one row.
+11. ``shares`` - derive the share from counts where only counts exist; check a printed share
+    against counts where both exist (tolerance: the rounding of the printed share).
+12. ``flags`` - quality of each value, ``pre_break:<id>`` from ``breaks.csv``, extra flags of
+    ``indicators.csv``.
+
+Log ``rows`` counts input rows: for ``dropped``, ``moved`` and ``resolved`` the rows that leave
+the table (resolved: the superseded rows), so that the input rows equal the values in the
+output plus the rows of those three actions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from tpforecast.errors import TpDataError
+from tpforecast.mappings import (
+    load_breaks,
+    load_corrections,
+    load_editions,
+    load_indicators,
+    mapping_path,
+    normalize_level,
+    normalize_sex,
+    parse_school_year,
+)
+
+__all__ = ["LOG_COLUMNS", "SERIES_COLUMNS", "SERIES_DTYPES", "CleanResult", "clean_figures"]
+
+KEY = ["indicator", "level", "region", "sex", "year"]
+SERIES_DTYPES: dict[str, str] = {
+    "indicator": "str",
+    "level": "str",
+    "region": "str",
+    "sex": "str",
+    "year": "Int64",
+    "share": "Float64",
+    "share_lo": "Float64",
+    "share_hi": "Float64",
+    "n_tech": "Int64",
+    "n_total": "Int64",
+    "source": "str",
+    "edition": "str",
+    "origin": "str",
+    "canonical": "bool",
+    "flags": "str",
+}
+SERIES_COLUMNS = list(SERIES_DTYPES)
+LOG_COLUMNS = ["step", "action", "rows", "reason", "example"]
+# better quality first: breaks ties between editions of the same date
+_QUALITY_RANK = {"reported": 0, "derived": 1, "approximate": 2, "inferred": 3, "proxy": 4}
+_KIND_RANK = {"primary": 0, "secondary": 1}
+_MEASURE_ORDER = ("share", "count_tech", "count_total")
+_JOIN = " | "
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+class CleanResult(NamedTuple):
+    """Result of :func:`clean_figures`.
+
+    Attributes
+    ----------
+    series
+        The canonical series frame (``docs/design.md``), ``origin="published"``.
+    log
+        ``step, action, rows, reason, example``: one row per change, drop, move, flag or
+        conflict resolution.
+    """
+
+    series: pd.DataFrame
+    log: pd.DataFrame
+
+
+@dataclass
+class _Log:
+    """Collects log rows in the order the steps run."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, step: str, action: str, rows: int, reason: str, example: str) -> None:
+        self.rows.append({"step": step, "action": action, "rows": int(rows), "reason": reason,
+                          "example": example})
+
+    def frame(self) -> pd.DataFrame:
+        log = pd.DataFrame(self.rows, columns=LOG_COLUMNS)
+        return log.astype({"step": "str", "action": "str", "rows": "int64", "reason": "str",
+                           "example": "str"})
+
+
+def clean_figures(figures: pd.DataFrame) -> CleanResult:
+    """Turn the published figures into canonical series, logging every change.
+
+    Parameters
+    ----------
+    figures
+        The table from :func:`tpforecast.load_figures`.
+
+    Returns
+    -------
+    CleanResult
+        ``(series, log)``. ``series`` has one row per (indicator, level, region, sex, year),
+        sorted by that key, with the columns and dtypes of ``docs/design.md``; ``share`` is a
+        fraction, ``flags`` records the quality of each value, breaks and checks. ``log`` has
+        the columns ``step, action, rows, reason, example``; nothing leaves the table without
+        a log row.
+
+    Raises
+    ------
+    TpDataError
+        If a row's (indicator, level) is not in ``data/mappings/indicators.csv``, an edition
+        has no date in ``editions.csv`` and none can be parsed from its name, a row has no
+        source, or the counts of one figure contradict each other (``count_tech`` above
+        ``count_total``).
+
+    Examples
+    --------
+    >>> import tpforecast as tp
+    >>> series, log = tp.clean_figures(tp.load_figures())
+    >>> row = series.query("indicator == 'havo4_nprofile' and region == 'NL' and sex == 'all' "
+    ...                    "and year == 2014")
+    >>> float(row["share"].iloc[0])
+    0.43
+    """
+    origin = str(figures.attrs.get("source", "figures table"))
+    log = _Log()
+    work = _start(figures)
+    work = _map_sex(work, log, origin)
+    work = _map_levels(work, log, origin)
+    work = _apply_corrections(work, load_corrections(), log)
+    work = _move_targets(work, log)
+    indicators = load_indicators()
+    work = _apply_indicator_table(work, indicators, log, origin)
+    work = _parse_years(work, log, origin)
+    work = _attach_editions(work, load_editions(), log, origin)
+    breaks = load_breaks()
+    work = _apply_break_moves(work, breaks, log)
+    work = _resolve_editions(work, log)
+    work = _to_fractions(work, log)
+    series = _combine_measures(work, log, origin)
+    series = _derive_and_check_shares(series, log)
+    series = _flag_breaks(series, breaks, log)
+    series = _apply_indicator_flags(series, indicators)
+    _log_quality(series, log)
+    return CleanResult(_finalize(series), log.frame())
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+def _render(row: pd.Series) -> str:
+    """One input row as text, for the ``example`` column of the log."""
+    year = row["school_year"] if isinstance(row["school_year"], str) else ""
+    return (f"line {row['line']}: {row['indicator']} | {row['level']} | {row['region']} | "
+            f"{row['sex']} | {year} | {row['measure']} = {row['value']:g} {row['unit']} | "
+            f"{row['quality']} | {row['source_edition']}")
+
+
+def _first_example(frame: pd.DataFrame) -> str:
+    return _render(frame.iloc[0]) if len(frame) else ""
+
+
+# ------------------------------------------------------------------------------- the steps
+
+
+def _start(figures: pd.DataFrame) -> pd.DataFrame:
+    work = figures.copy()
+    if "line" not in work.columns:
+        work["line"] = np.arange(2, len(work) + 2)
+    years = work["school_year"]
+    work["school_year"] = years.astype(object).where(years.notna(), None)
+    return work.reset_index(drop=True)
+
+
+def _map_sex(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
+    mapped = pd.Series([normalize_sex(v, file=origin, line=int(line), column="sex")
+                        for v, line in zip(work["sex"], work["line"], strict=True)],
+                       index=work.index, dtype="str")
+    _log_renames(work, "sex", mapped, "sex", log, "sex value mapped to its key")
+    return work.assign(sex=mapped)
+
+
+def _map_levels(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
+    mapped = pd.Series([normalize_level(v, file=origin, line=int(line), column="level")
+                        for v, line in zip(work["level"], work["line"], strict=True)],
+                       index=work.index, dtype="str")
+    _log_renames(work, "level", mapped, "level", log, "level name mapped to its key")
+    return work.assign(level=mapped)
+
+
+def _log_renames(work: pd.DataFrame, column: str, mapped: pd.Series, step: str, log: _Log,
+                 reason: str) -> None:
+    changed = work[column] != mapped
+    pairs = pd.DataFrame({"old": work.loc[changed, column], "new": mapped[changed]})
+    for (old, new), group in pairs.groupby(["old", "new"], sort=True):
+        log.add(step, "changed", len(group), f"{reason}: {old!r} -> {new!r}",
+                _render(work.loc[group.index[0]]))
+
+
+def _apply_corrections(work: pd.DataFrame, corrections: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    work = work.copy()
+    for rule in corrections.itertuples(index=False):
+        mask = work["indicator"] == rule.indicator
+        for column, value in (("level", rule.level), ("region", rule.region),
+                              ("measure", rule.measure), ("source_edition", rule.source_edition)):
+            if value:
+                mask &= work[column] == value
+        if not mask.any():
+            continue
+        example = _render(work[mask].iloc[0])
+        change = []
+        if rule.new_indicator:
+            work.loc[mask, "indicator"] = rule.new_indicator
+            change.append(f"indicator {rule.indicator} -> {rule.new_indicator}")
+        if rule.new_level:
+            change.append(f"level {', '.join(sorted(set(work.loc[mask, 'level'])))} -> "
+                          f"{rule.new_level}")
+            work.loc[mask, "level"] = rule.new_level
+        log.add("corrections", "changed", int(mask.sum()),
+                f"{'; '.join(change)} (corrections.csv line {rule.line}): {rule.reason}", example)
+    return work
+
+
+def _move_targets(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    targets = work[work["measure"] == "target"]
+    for _, row in targets.iterrows():
+        log.add("targets", "moved", 1,
+                "target row moved out of the series: targets are curated separately "
+                "(data/targets.csv, tpforecast.load_targets)", _render(row))
+    return work[work["measure"] != "target"].reset_index(drop=True)
+
+
+def _apply_indicator_table(work: pd.DataFrame, indicators: pd.DataFrame, log: _Log,
+                           origin: str) -> pd.DataFrame:
+    table = indicators.rename(columns={
+        "level": "to_level", "line": "mapping_line", "note": "mapping_note",
+        "description": "mapping_description",
+    })
+    merged = work.merge(table, left_on=["indicator", "level"],
+                        right_on=["indicator", "source_level"], how="left", validate="m:1")
+    unknown = merged["to_level"].isna()
+    if unknown.any():
+        row = merged[unknown].iloc[0]
+        raise TpDataError(
+            "indicator/level pair not in data/mappings/indicators.csv", file=origin,
+            line=int(row["line"]), column="indicator", value=f"{row['indicator']}/{row['level']}",
+            expected="a row (indicator, source_level) in indicators.csv saying which level it "
+                     "belongs to, whether it is canonical and whether it is used",
+        )
+    changed = merged["level"] != merged["to_level"]
+    for (indicator, old, new), group in merged[changed].groupby(
+            ["indicator", "level", "to_level"], sort=True):
+        note = group["mapping_note"].iloc[0]
+        where = f"indicators.csv line {int(group['mapping_line'].iloc[0])}"
+        log.add("indicators", "changed", len(group),
+                f"level mislabel fixed: {indicator} rows labelled {old} belong to {new} "
+                f"({where}){': ' + note if note else ''}",
+                _render(group.iloc[0]))
+    merged["level"] = merged["to_level"].astype("str")
+    excluded = ~merged["include"].astype(bool)
+    for (indicator, level), group in merged[excluded].groupby(["indicator", "level"], sort=True):
+        note = group["mapping_note"].iloc[0] or group["mapping_description"].iloc[0]
+        log.add("indicators", "dropped", len(group),
+                f"indicator {indicator} ({level}) has include=false in indicators.csv: {note}",
+                _render(group.iloc[0]))
+    keep = merged[~excluded]
+    return keep[list(work.columns)].reset_index(drop=True)
+
+
+def _parse_years(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
+    years = [parse_school_year(v, file=origin, line=int(line), column="school_year")
+             for v, line in zip(work["school_year"], work["line"], strict=True)]
+    work = work.assign(year=pd.array(years, dtype="Int64"))
+    missing = work["year"].isna()
+    for _, row in work[missing].iterrows():
+        log.add("school_year", "dropped", 1,
+                "no school year: a value without a year cannot be placed in a yearly series",
+                _render(row))
+    kept = work[~missing].reset_index(drop=True)
+    if len(kept):
+        log.add("school_year", "changed", len(kept),
+                "school year parsed to its start year (2014/15 -> 2014)", _first_example(kept))
+    return kept
+
+
+def _attach_editions(work: pd.DataFrame, editions: pd.DataFrame, log: _Log,
+                     origin: str) -> pd.DataFrame:
+    table = editions.set_index("source_edition")
+    dates, kinds, documents = [], [], []
+    for edition in work["source_edition"]:
+        if edition in table.index:
+            entry = table.loc[edition]
+            dates.append(entry["edition_date"])
+            kinds.append(entry["kind"])
+            documents.append(entry["document"])
+        else:
+            dates.append(pd.NaT)
+            kinds.append("primary")
+            documents.append("")
+    work = work.assign(edition_date=pd.to_datetime(pd.Series(dates, index=work.index)),
+                       kind=kinds, document=documents)
+    work = _date_unknown_editions(work, log)
+    return _fill_sources(work, origin)
+
+
+def _date_unknown_editions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    """Editions missing from editions.csv: a date parsed from the name, or an error."""
+    work = work.copy()
+    missing = work["edition_date"].isna()
+    for edition, group in work[missing].groupby("source_edition", sort=True):
+        date = _date_from_name(str(edition))
+        if date is None:
+            raise TpDataError(
+                "edition has no date: it is not in data/mappings/editions.csv and its name "
+                "holds no date", file=mapping_path("editions.csv"), column="source_edition",
+                value=edition, expected=f"a row '{edition},YYYY-MM-DD,primary,,' "
+                f"(first used on line {int(group['line'].iloc[0])} of the figures)",
+            )
+        work.loc[group.index, "edition_date"] = date
+        log.add("editions", "changed", len(group),
+                f"edition {edition!r} is not in editions.csv; dated {date.date()} from its name "
+                "(add it to editions.csv to confirm)", _render(group.iloc[0]))
+    return work
+
+
+def _date_from_name(name: str) -> pd.Timestamp | None:
+    """A date in an edition name: ISO date, '8 Apr 2022', 'Jan 2018', or a bare year (1 July)."""
+    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", name)
+    if iso:
+        return pd.Timestamp(int(iso[1]), int(iso[2]), int(iso[3]))
+    for day in re.finditer(r"\b(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})\b", name):
+        if day[2].lower() in _MONTHS:
+            return pd.Timestamp(int(day[3]), _MONTHS[day[2].lower()], int(day[1]))
+    for month in re.finditer(r"\b([A-Za-z]{3})[a-z]* (\d{4})\b", name):
+        if month[1].lower() in _MONTHS:
+            return pd.Timestamp(int(month[2]), _MONTHS[month[1].lower()], 1)
+    years = re.findall(r"\b(19\d{2}|20\d{2})\b", name)
+    if years:
+        return pd.Timestamp(int(max(years)), 7, 1)
+    return None
+
+
+def _fill_sources(work: pd.DataFrame, origin: str) -> pd.DataFrame:
+    """``source`` is the URL, else the edition's document from editions.csv."""
+    source = work["source_url"].where(work["source_url"].fillna("") != "", work["document"])
+    missing = source.fillna("") == ""
+    if missing.any():
+        row = work[missing].iloc[0]
+        raise TpDataError(
+            "row has no source: empty source_url and no document for its edition",
+            file=origin, line=int(row["line"]), column="source_url",
+            expected=f"a URL, or a document for {row['source_edition']!r} in editions.csv",
+        )
+    return work.assign(source=source.astype("str"))
+
+
+def _apply_break_moves(work: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    work = work.copy()
+    for rule in breaks[breaks["action"] == "move"].itertuples(index=False):
+        mask = _break_mask(work, rule)
+        if pd.notna(rule.edition_before):
+            mask &= work["edition_date"] < rule.edition_before
+        if pd.notna(rule.first_year):
+            mask &= work["year"] < rule.first_year
+        if not mask.any():
+            continue
+        example = _render(work[mask].iloc[0])
+        work.loc[mask, "indicator"] = rule.to_indicator
+        before = f" from editions before {rule.edition_before.date()}" if pd.notna(
+            rule.edition_before) else ""
+        log.add("breaks", "changed", int(mask.sum()),
+                f"break {rule.break_id}: {rule.indicator} rows{before} moved to "
+                f"{rule.to_indicator} (breaks.csv line {rule.line}): {rule.description}", example)
+    return work
+
+
+def _break_mask(frame: pd.DataFrame, rule: Any) -> pd.Series:
+    mask = frame["indicator"] == rule.indicator
+    if rule.level:
+        mask &= frame["level"] == rule.level
+    if rule.region:
+        mask &= frame["region"] == rule.region
+    return mask
+
+
+def _resolve_editions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    """Keep one row per figure: the newest edition wins; log what it supersedes."""
+    work = work.assign(
+        _kind=work["kind"].map(_KIND_RANK).fillna(0).astype(int),
+        _quality=work["quality"].map(_QUALITY_RANK).astype(int),
+    ).sort_values(
+        [*KEY, "measure", "edition_date", "_kind", "_quality", "source_edition", "line"],
+        ascending=[True] * 6 + [False, True, True, True, True], kind="mergesort",
+    )
+    group_key = [*KEY, "measure"]
+    rank = work.groupby(group_key, sort=False).cumcount()
+    winners = work[rank == 0].copy()
+    agreeing_rows, agreeing_keys, agreeing_example = 0, 0, ""
+    disputed: list[Any] = []
+    repeated = work.groupby(group_key, sort=False)["line"].transform("size") > 1
+    for _, group in work[repeated].groupby(group_key, sort=True):
+        winner, losers = group.iloc[0], group.iloc[1:]
+        if np.isclose(losers["value"], winner["value"]).all():
+            agreeing_rows += len(losers)
+            agreeing_keys += 1
+            agreeing_example = agreeing_example or _render(losers.iloc[0])
+            continue
+        disputed.append(group.index[0])
+        log.add("resolve", "resolved", len(losers), _conflict_reason(winner, losers),
+                _render(winner))
+    if agreeing_rows:
+        log.add("resolve", "resolved", agreeing_rows,
+                f"{agreeing_keys} figures were reported with the same value by several "
+                "editions; kept the row of the newest edition, the others are duplicates",
+                agreeing_example)
+    winners["superseded"] = winners.index.isin(disputed)
+    return winners.drop(columns=["_kind", "_quality"]).reset_index(drop=True)
+
+
+def _conflict_reason(winner: pd.Series, losers: pd.DataFrame) -> str:
+    def describe(row: pd.Series) -> str:
+        return (f"{row['value']:g} from {row['source_edition']!r} "
+                f"({row['edition_date'].date()}, {row['kind']}, {row['quality']}, "
+                f"line {row['line']})")
+
+    tie = losers["edition_date"].eq(winner["edition_date"]) & ~np.isclose(
+        losers["value"], winner["value"])
+    rule = "newest edition wins"
+    if tie.any():
+        rule += ("; equal dates broken by primary over secondary source, then quality, "
+                 "then edition name")
+    superseded = "; ".join(describe(r) for _, r in losers.iterrows())
+    return (f"editions disagree on {winner['measure']} ({rule}): kept {describe(winner)}; "
+            f"superseded {superseded}")
+
+
+def _to_fractions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    pct = work["unit"] == "pct"
+    work = work.assign(
+        decimals=[_decimals(v) for v in work["value"]],
+        number=np.where(pct, (work["value"] / 100).round(8), work["value"]),
+    )
+    if pct.any():
+        log.add("fractions", "changed", int(pct.sum()),
+                "percentage turned into a fraction (43 -> 0.43)", _first_example(work[pct]))
+    return work
+
+
+def _decimals(value: float) -> int:
+    """Decimals printed in a published number (27.4 -> 1; 43 -> 0; 27.0 reads as 0)."""
+    text = repr(float(value))
+    return 0 if text.endswith(".0") else len(text.split(".")[1])
+
+
+def _combine_measures(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
+    """One row per key with share, n_tech, n_total, and the provenance of each value."""
+    rows = []
+    combined_rows, example = 0, ""
+    for key, group in work.groupby(KEY, sort=True):
+        by_measure = {row["measure"]: row for _, row in group.iterrows()}
+        if len(group) > 1:
+            combined_rows += len(group)
+            example = example or _render(group.iloc[0])
+        rows.append(_combined_row(dict(zip(KEY, key, strict=True)), by_measure, origin))
+    if combined_rows:
+        log.add("combine", "changed", combined_rows,
+                "share, count_tech and count_total of one (indicator, level, region, sex, year) "
+                "combined into one row (share, n_tech, n_total)", example)
+    return pd.DataFrame(rows)
+
+
+def _combined_row(key: dict[str, Any], by_measure: dict[str, pd.Series], origin: str) -> dict:
+    share, tech, total = (by_measure.get(m) for m in _MEASURE_ORDER)
+    if tech is not None and total is not None and tech["number"] > total["number"]:
+        raise TpDataError(
+            f"count_tech ({tech['number']:g}, line {tech['line']}, {tech['source_edition']!r}) "
+            f"above count_total ({total['number']:g}, {total['source_edition']!r}) for one figure",
+            file=origin, line=int(tech["line"]), column="value", value=tech["value"],
+            expected=f"at most {total['number']:g}; correct one of the rows",
+        )
+    used = [by_measure[m] for m in _MEASURE_ORDER if m in by_measure]
+    flags = {row["quality"] for row in used}
+    if any(row["superseded"] for row in used):
+        flags.add("superseded_editions")
+    return {
+        **key,
+        "share": share["number"] if share is not None else np.nan,
+        "share_decimals": share["decimals"] if share is not None else 0,
+        "n_tech": tech["number"] if tech is not None else np.nan,
+        "n_total": total["number"] if total is not None else np.nan,
+        "source": _JOIN.join(dict.fromkeys(row["source"] for row in used)),
+        "edition": _JOIN.join(dict.fromkeys(row["source_edition"] for row in used)),
+        "flags": flags,
+        "example": _render(used[0]),
+    }
+
+
+def _derive_and_check_shares(series: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    series = series.copy()
+    counts = series["n_tech"].notna() & series["n_total"].notna() & (series["n_total"] > 0)
+    from_counts = series["n_tech"] / series["n_total"].where(counts)
+    derive = series["share"].isna() & counts
+    series.loc[derive, "share"] = from_counts[derive].round(8)
+    for idx in series.index[derive]:
+        series.at[idx, "flags"] = series.at[idx, "flags"] | {"share_from_counts", "derived"}
+    if derive.any():
+        log.add("shares", "changed", int(derive.sum()),
+                "share derived as n_tech / n_total where only counts were published "
+                "(flags share_from_counts, derived)", series.loc[derive, "example"].iloc[0])
+    check = counts & ~derive & series["share"].notna()
+    tolerance = 0.5 * 10.0 ** (-series["share_decimals"].astype(float)) / 100 + 1e-9
+    mismatch = check & ((series["share"] - from_counts).abs() > tolerance)
+    for idx in series.index[mismatch]:
+        row = series.loc[idx]
+        series.at[idx, "flags"] = row["flags"] | {"share_count_mismatch"}
+        log.add("shares", "flagged", 1,
+                f"printed share {row['share']:.4g} differs from n_tech / n_total = "
+                f"{row['n_tech']:g} / {row['n_total']:g} = {from_counts[idx]:.4f} by more than "
+                f"the rounding of the printed share ({tolerance[idx]:.4g}); editions: "
+                f"{row['edition']}", row["example"])
+    return series
+
+
+def _flag_breaks(series: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> pd.DataFrame:
+    series = series.copy()
+    flag_rules = breaks[(breaks["action"] == "flag") & breaks["first_year"].notna()]
+    for break_id, rules in flag_rules.groupby("break_id", sort=True):
+        hit = pd.Series(False, index=series.index)
+        for rule in rules.itertuples(index=False):
+            hit |= _break_mask(series, rule) & (series["year"] < rule.first_year)
+        for idx in series.index[hit]:
+            series.at[idx, "flags"] = series.at[idx, "flags"] | {f"pre_break:{break_id}"}
+        if hit.any():
+            log.add("flags", "flagged", int(hit.sum()),
+                    f"pre_break:{break_id}: value lies before the break; "
+                    f"{rules['description'].iloc[0]}", series.loc[hit, "example"].iloc[0])
+    return series
+
+
+def _apply_indicator_flags(series: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    table = indicators.drop_duplicates(["indicator", "level"]).set_index(["indicator", "level"])
+    canonical, extra = [], []
+    for indicator, level in zip(series["indicator"], series["level"], strict=True):
+        entry = table.loc[(indicator, level)] if (indicator, level) in table.index else None
+        canonical.append(bool(entry["canonical"]) if entry is not None else False)
+        extra.append(set(filter(None, entry["flags"].split(";"))) if entry is not None else set())
+    series = series.assign(canonical=canonical)
+    series["flags"] = [f | e for f, e in zip(series["flags"], extra, strict=True)]
+    return series
+
+
+def _log_quality(series: pd.DataFrame, log: _Log) -> None:
+    for quality in ("derived", "inferred", "approximate", "proxy"):
+        hit = series["flags"].map(lambda f, q=quality: q in f)
+        if hit.any():
+            log.add("flags", "flagged", int(hit.sum()),
+                    f"quality {quality!r} of a published value recorded in flags",
+                    series.loc[hit, "example"].iloc[0])
+    extra = series["flags"].map(lambda f: "institution_location" in f)
+    if extra.any():
+        log.add("flags", "flagged", int(extra.sum()),
+                "institution_location: the region is where the institution is (indicators.csv)",
+                series.loc[extra, "example"].iloc[0])
+    superseded = series["flags"].map(lambda f: "superseded_editions" in f)
+    if superseded.any():
+        log.add("flags", "flagged", int(superseded.sum()),
+                "superseded_editions: other editions gave another value (see the resolve rows)",
+                series.loc[superseded, "example"].iloc[0])
+
+
+def _finalize(series: pd.DataFrame) -> pd.DataFrame:
+    out = pd.DataFrame({
+        "indicator": series["indicator"],
+        "level": series["level"],
+        "region": series["region"],
+        "sex": series["sex"],
+        "year": series["year"],
+        "share": series["share"],
+        "share_lo": np.nan,
+        "share_hi": np.nan,
+        "n_tech": series["n_tech"],
+        "n_total": series["n_total"],
+        "source": series["source"],
+        "edition": series["edition"],
+        "origin": "published",
+        "canonical": series["canonical"],
+        "flags": [";".join(sorted(f)) for f in series["flags"]],
+    }) if len(series) else pd.DataFrame(columns=SERIES_COLUMNS)
+    out = out.astype(SERIES_DTYPES)
+    return out.sort_values(KEY, kind="mergesort").reset_index(drop=True)
