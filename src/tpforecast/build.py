@@ -219,9 +219,11 @@ def build_data(shared: str | Path | None = None, out: str | Path | None = None) 
 
 def summarize_series(series: pd.DataFrame) -> pd.DataFrame:
     """Series count, rows and year range per origin, level and region."""
-    g = series.groupby(["origin", "level", "region"], sort=True)
+    group = ["origin", "level", "region"]
+    g = series.groupby(group, sort=True)
+    n_series = series[[*group, "indicator", "sex"]].drop_duplicates().groupby(group).size()
     return pd.DataFrame({
-        "series": g.apply(lambda d: len(d[SERIES_KEY].drop_duplicates()), include_groups=False),
+        "series": n_series,
         "rows": g.size(),
         "first_year": g["year"].min(),
         "last_year": g["year"].max(),
