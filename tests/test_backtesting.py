@@ -1,0 +1,128 @@
+"""backtest / score / evidence / hindcast on synthetic series."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import tpforecast as tp
+from tpforecast.backtesting import default_model_evidence, hindcast
+from tpforecast.errors import TpModelError
+
+YEARS = [2005, 2007, 2009, 2010, 2011, 2014, 2017, 2018, 2019, 2020, 2021, 2022, 2023]
+
+
+def synthetic_national(seed: int = 3) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    rows = []
+    for level, base, slope in [("havo", .43, .004), ("mbo", .27, .002), ("ho", .25, .003)]:
+        for y in YEARS:
+            s = round(base + slope * (y - 2005) + rng.normal(0, .006), 2)
+            rows.append(dict(indicator=f"syn_{level}", level=level, region="NL", sex="all",
+                             year=y, share=s, n_tech=int(s * 50000), n_total=50000))
+    return pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64", "n_tech": "Int64",
+                                      "n_total": "Int64"})
+
+
+@pytest.fixture(scope="module")
+def bt():
+    return tp.backtest(synthetic_national(), models=["naive", "drift", "logit_linear"],
+                       horizons=range(1, 7), min_train=6)
+
+
+def test_backtest_layout(bt):
+    for col in ["indicator", "level", "region", "sex", "model", "cutoff", "year", "horizon",
+                "actual", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]:
+        assert col in bt.columns
+    assert (bt["year"] > bt["cutoff"]).all()
+    assert (bt["horizon"] == bt["year"] - bt["cutoff"]).all()
+    assert bt["horizon"].between(1, 6).all()
+    # first cutoff = 6th observed year
+    assert bt["cutoff"].min() == YEARS[5]
+    # n_train = number of observations up to the cutoff
+    n_before = bt["cutoff"].map(lambda c: sum(y <= c for y in YEARS))
+    assert (bt["n_train"] == n_before).all()
+
+
+def test_backtest_uses_only_data_up_to_cutoff():
+    """Changing values after a cutoff never changes that cutoff's forecasts."""
+    base = synthetic_national()
+    a = tp.backtest(base, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
+    changed = base.copy()
+    changed.loc[changed["year"] == 2023, "share"] = 0.99
+    b = tp.backtest(changed, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
+    cols = ["model", "level", "cutoff", "year", "mean", "lo_80", "hi_80"]
+    keep = a["year"] < 2023
+    pd.testing.assert_frame_equal(a.loc[keep, cols].reset_index(drop=True),
+                                  b.loc[b["year"] < 2023, cols].reset_index(drop=True))
+
+
+def test_lookahead_check_fires(monkeypatch):
+    """The explicit check catches a model that (wrongly) saw data beyond its cutoff."""
+    from tpforecast.models import DriftModel, _RandomWalkFitted
+
+    def leaky(self, data):
+        fitted = _RandomWalkFitted(data, drift=True, name="drift")
+        fitted.years = np.append(fitted.years, fitted.last_year + 5)
+        return fitted
+
+    monkeypatch.setattr(DriftModel, "_fit", leaky)
+    with pytest.raises(RuntimeError, match="look-ahead"):
+        tp.backtest(synthetic_national(), models=["drift"], min_train=6)
+
+
+def test_score_metrics(bt):
+    sc = tp.score(bt)
+    assert {"model", "horizon", "n", "mae_pp", "mase", "rel_mae", "coverage_80", "coverage_95",
+            "winkler_80", "winkler_95"} <= set(sc.columns)
+    naive = sc[sc["model"] == "naive"]
+    assert np.allclose(naive["rel_mae"], 1.0)
+    assert sc["coverage_80"].between(0, 1).all()
+    assert (sc["coverage_95"] >= sc["coverage_80"] - 1e-12).all()
+    assert (sc["winkler_95"] > 0).all()
+    # hand-check one cell: MAE in points
+    sub = bt[(bt["model"] == "drift") & (bt["horizon"] == 1)]
+    mae = 100 * (sub["actual"] - sub["mean"]).abs().mean()
+    got = sc[(sc["model"] == "drift") & (sc["horizon"] == 1)]["mae_pp"].iloc[0]
+    assert got == pytest.approx(mae)
+
+
+def test_winkler_by_hand():
+    frame = pd.DataFrame({
+        "indicator": "i", "level": "l", "region": "NL", "sex": "all", "model": "m",
+        "cutoff": [2010, 2010], "year": [2011, 2012], "horizon": [1, 2],
+        "actual": [0.30, 0.50], "mean": [0.30, 0.40], "lo_80": [0.25, 0.35],
+        "hi_80": [0.35, 0.45], "scale": [0.01, 0.01],
+    })
+    sc = tp.score(frame, by=("model",))
+    # widths 10 points each; second misses by 5 points above: + 2/0.2 * 5 = 50
+    assert sc.loc[0, "winkler_80"] == pytest.approx((10 + 10 + 50) / 2)
+    assert sc.loc[0, "coverage_80"] == pytest.approx(0.5)
+    assert sc.loc[0, "mase"] == pytest.approx((0 + 10) / 2)
+
+
+def test_score_rejects_non_backtest():
+    with pytest.raises(TpModelError, match="not a backtest frame"):
+        tp.score(pd.DataFrame({"model": ["x"]}))
+
+
+def test_default_model_evidence(bt):
+    ev = default_model_evidence(backtest_frame=bt)
+    assert set(ev["model"]) == {"naive", "drift", "logit_linear"}
+    assert {"mase", "mase_naive", "coverage_80", "beats_naive", "meets_bar"} <= set(ev.columns)
+    assert not ev.loc[ev["model"] == "naive", "beats_naive"].iloc[0]
+
+
+def test_hindcast():
+    h = hindcast(synthetic_national(), as_of=2015, years=(2019, 2020), models=["drift"])
+    assert set(h["year"]) == {2019, 2020}
+    assert {"actual", "error_pp", "inside_80"} <= set(h.columns)
+    assert h["actual"].notna().all()
+
+
+def test_backtest_bad_arguments():
+    with pytest.raises(TpModelError, match="horizons"):
+        tp.backtest(synthetic_national(), models=["naive"], horizons=[0, 1])
+    with pytest.raises(TpModelError, match="unknown model"):
+        tp.backtest(synthetic_national(), models=["nope"])

@@ -1,0 +1,82 @@
+"""Plots: returned Axes, titles, labels, number of artists (Agg backend)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import tpforecast as tp
+from tpforecast.errors import TpModelError
+
+
+def synthetic_one_series() -> pd.DataFrame:
+    years = [2010, 2011, 2013, 2014, 2015, 2016, 2017, 2018]
+    shares = [.25, .26, .26, .27, .28, .27, .29, .30]
+    return pd.DataFrame({"indicator": "syn", "level": "mbo", "region": "NL", "sex": "all",
+                         "year": pd.array(years, dtype="Int64"),
+                         "share": pd.array(shares, dtype="Float64"), "origin": "published"})
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_plot_forecast_artists_and_labels():
+    data = synthetic_one_series()
+    fc = tp.forecast(data, models=["drift", "logit_linear"], until=2025)
+    ax = tp.plot_forecast(data, fc, target=0.40, model="logit_linear")
+    assert ax.get_title() and "mbo" in ax.get_title()
+    assert ax.get_xlabel() and ax.get_ylabel()
+    # observed, forecast mean, target line
+    assert len(ax.lines) == 3
+    # one band per interval level (95 and 80)
+    assert len(ax.collections) == 2
+    assert any("Source" in t.get_text() for t in ax.figure.texts)
+    assert "%" in ax.yaxis.get_major_formatter()(0.4, 0)
+    assert tuple(ax.figure.get_size_inches()) == pytest.approx(tp.plotting.FIGSIZE)
+
+
+def test_plot_forecast_without_target_and_on_given_axes():
+    data = synthetic_one_series()
+    fc = tp.forecast(data, models="drift", until=2022, levels=(80,))
+    fig, ax0 = plt.subplots()
+    ax = tp.plot_forecast(data, fc, ax=ax0)
+    assert ax is ax0
+    assert len(ax.lines) == 2 and len(ax.collections) == 1
+
+
+def test_plot_forecast_needs_one_series():
+    data = synthetic_one_series()
+    two = pd.concat([data, data.assign(level="havo")])
+    fc = tp.forecast(data, models="drift", until=2022)
+    with pytest.raises(TpModelError, match="exactly one series"):
+        tp.plot_forecast(two, fc)
+    with pytest.raises(TpModelError, match="no model 'damped'"):
+        tp.plot_forecast(data, fc, model="damped")
+
+
+def test_plot_reachability():
+    data = synthetic_one_series()
+    both = pd.concat([data, data.assign(level="havo", share=data["share"] + 0.2)])
+    reach = tp.reachability(both, target=0.40, year=2020, models="drift")
+    ax = tp.plot_reachability(reach)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() == "level"
+    assert len(ax.containers) == 1  # one errorbar container
+    assert len(ax.collections) == 2  # interval LineCollection + target markers
+    assert len(ax.texts) == len(reach)  # one p annotation per row
+    labels = {t.get_text() for t in ax.get_yticklabels()}
+    assert labels == {"mbo", "havo"}
+    assert np.isfinite(reach["p_reach"].astype(float)).all()
+
+
+def test_plot_reachability_rejects_other_frames():
+    with pytest.raises(TpModelError, match="lacks column"):
+        tp.plot_reachability(pd.DataFrame({"mean": [0.3]}))
