@@ -288,3 +288,36 @@ def test_property_unrelated_series_do_not_change_forecast(df, other):
                            n_paths=300)
     part = both[both["indicator"] == "syn"].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, part)
+
+
+def _one_series(years, shares) -> pd.DataFrame:
+    return pd.DataFrame({
+        "indicator": "syn", "level": "mbo", "region": "NL", "sex": "all",
+        "year": pd.array(years, dtype="Int64"), "share": pd.array(shares, dtype="Float64"),
+    })
+
+
+def test_default_auto_model_falls_back_to_naive_for_short_series():
+    short = _one_series([2005, 2014, 2015], [0.18, 0.22, 0.22])
+    r = tp.reachability(short, target=0.40, year=2020)
+    assert r["model"].tolist() == ["auto"]
+    assert "auto: naive" in r["note"].iloc[0]
+    long = _one_series(range(2010, 2016), [0.20, 0.21, 0.21, 0.22, 0.22, 0.23])
+    r = tp.reachability(long, target=0.40, year=2020)
+    assert "auto: naive" not in r["note"].iloc[0]
+    # auto equals local_level where the series is long enough
+    pd.testing.assert_series_equal(
+        tp.forecast(long, until=2020)["mean"],
+        tp.forecast(long, models="local_level", until=2020)["mean"])
+
+
+def test_first_year_is_the_current_spell_not_a_past_peak():
+    # at the target in 2007, below it since: the target is not "already reached"
+    fell = _one_series([2007, 2009, 2012, 2017, 2019, 2021], [0.30, 0.29, 0.24, 0.24, 0.23, 0.24])
+    r = tp.reachability(fell, target=0.30, year=2020, models="naive")
+    assert pd.isna(r["first_year"].iloc[0]) or r["first_year"].iloc[0] > 2021
+    assert "was at target in 2007" in r["note"].iloc[0]
+    # above the target since 2012 (after dipping below in 2011)
+    above = _one_series([2009, 2010, 2011, 2012, 2013, 2014], [.41, .42, .39, .41, .42, .43])
+    r = tp.reachability(above, target=0.40, year=2020, models="naive")
+    assert r["first_year"].iloc[0] == 2012 and "since 2012" in r["note"].iloc[0]

@@ -1,41 +1,182 @@
 """The ``tpforecast`` command line.
 
-User errors (a bad file, an unknown level, a bad option) print one clear line on stderr and
-exit with status 2, without a traceback.
+Subcommands: ``data build``, ``forecast``, ``reach``, ``backtest``, ``scenarios``, ``report``.
+Results go to stdout as CSV (or JSON with ``--format json``), or to a file with ``--out``.
+User errors (a bad file, an unknown level, a bad option) print one clear line on stderr and exit
+with status 2, without a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import pandas as pd
 
 from tpforecast.errors import TpError
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 
-def _emit(df: pd.DataFrame, fmt: str, out: str | None) -> None:
-    text = df.to_json(orient="records", indent=1) + "\n" if fmt == "json" else df.to_csv(
-        index=False, lineterminator="\n")
-    if out:
-        Path(out).parent.mkdir(parents=True, exist_ok=True)
-        Path(out).write_text(text, encoding="utf-8")
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error in one line (and points to --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _csv_list(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _int_list(text: str) -> list[int]:
+    try:
+        return [int(v) for v in _csv_list(text)]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from exc
+
+
+def _horizons(text: str) -> list[int]:
+    if "-" in text and "," not in text:
+        lo, _, hi = text.partition("-")
+        try:
+            return list(range(int(lo), int(hi) + 1))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"expected a range like 1-6, got {text!r}") from exc
+    return _int_list(text)
+
+
+def _fraction(text: str) -> float:
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected a fraction like 0.40 or 40%, got {text!r}") \
+            from exc
+    return value
+
+
+def _emit(df: pd.DataFrame, args: argparse.Namespace) -> None:
+    if args.format == "json":
+        text = df.to_json(orient="records", indent=1, force_ascii=False) + "\n"
+    else:
+        text = df.to_csv(index=False, lineterminator="\n")
+    if args.out:
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {len(df)} rows to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
+
+
+def _selected(args: argparse.Namespace) -> pd.DataFrame:
+    """The series chosen by the selection options (headline series by default)."""
+    from tpforecast.core import load_series, select_series
+
+    series = load_series(args.series)
+    chosen = select_series(series, indicators=args.indicator, levels=args.level,
+                           regions=args.region, sexes=args.sex, origin=args.origin)
+    if args.indicator is None and args.origin is None and not args.all_indicators:
+        # headline: the canonical monitor indicator for NL; DUO-derived series elsewhere
+        headline = (chosen["region"].eq("NL") & chosen["canonical"]) | (
+            chosen["region"].ne("NL") & chosen["origin"].eq("duo"))
+        chosen = chosen[headline]
+    if chosen.empty:
+        raise TpError("no series match the selection (try --all-indicators or other filters)")
+    return chosen.reset_index(drop=True)
+
+
+def _target(args: argparse.Namespace) -> float | pd.DataFrame:
+    if args.targets:
+        from tpforecast.core import load_targets
+
+        return load_targets(None if args.targets == "bundled" else args.targets)
+    return args.target
 
 
 def _cmd_data_build(args: argparse.Namespace) -> int:
     from tpforecast.build import build_data
 
     summary = build_data(args.shared, args.out)
-    with pd.option_context("display.width", 120, "display.max_rows", 200):
+    with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(summary.to_string(index=False))
     print(f"\n{int(summary['series'].sum())} series, {int(summary['rows'].sum())} rows written.")
     return 0
+
+
+def _cmd_forecast(args: argparse.Namespace) -> int:
+    from tpforecast.forecasting import forecast
+
+    _emit(forecast(_selected(args), models=args.models, until=args.until, levels=args.levels,
+                   seed=args.seed, as_of=args.as_of), args)
+    return 0
+
+
+def _cmd_reach(args: argparse.Namespace) -> int:
+    from tpforecast.forecasting import reachability
+
+    _emit(reachability(_selected(args), target=_target(args), year=args.year,
+                       as_of=args.as_of, models=args.models, seed=args.seed), args)
+    return 0
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from tpforecast.backtesting import backtest, score
+
+    result = backtest(_selected(args), models=args.models, horizons=args.horizons,
+                      min_train=args.min_train, seed=args.seed)
+    _emit(score(result) if args.score else result, args)
+    return 0
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from tpforecast.scenarios import load_scenarios, run_scenarios
+
+    scenarios = load_scenarios(args.file)
+    if args.names:
+        unknown = sorted(set(args.names) - {s.name for s in scenarios})
+        if unknown:
+            raise TpError(f"unknown scenario {', '.join(unknown)}; known: "
+                          f"{', '.join(s.name for s in scenarios)}")
+        scenarios = [s for s in scenarios if s.name in args.names]
+    _emit(run_scenarios(_selected(args), scenarios, until=args.until, seed=args.seed,
+                        models=args.models, as_of=args.as_of), args)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from tpforecast.report import build_report
+
+    paths = build_report(args.out, seed=args.seed)
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group(
+        "series selection",
+        "Default: the headline series (the canonical monitor indicator per level for NL, the "
+        "DUO-derived series for other regions), sex 'all', region NL.")
+    g.add_argument("--level", type=_csv_list, help="levels, e.g. mbo,hbo,wo")
+    g.add_argument("--region", type=_csv_list, default=["NL"],
+                   help="regions, e.g. NL,Oost,Overijssel,Gelderland (default NL)")
+    g.add_argument("--sex", type=_csv_list, default=["all"], help="all, female, male")
+    g.add_argument("--indicator", type=_csv_list, help="indicator codes (see data/mappings)")
+    g.add_argument("--origin", choices=["published", "duo"], help="published or duo series only")
+    g.add_argument("--all-indicators", action="store_true",
+                   help="every indicator, not only the headline ones")
+    g.add_argument("--series", help="a series CSV in the load_series layout (default: bundled)")
+
+
+def _add_models(p: argparse.ArgumentParser, seed: bool = True) -> None:
+    p.add_argument("--models", type=_csv_list,
+                   help="model names, comma-separated (default: the documented default model)")
+    if seed:
+        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
@@ -45,34 +186,92 @@ def _add_output(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and docs)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="tpforecast",
-        description="Techniekpact forecasts: is 40%% beta/technical choice reachable?",
+        description="Techniekpact forecasts: is 40%% beta/technical choice reachable, per level "
+                    "and region, and what acceleration would it take?",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    data = sub.add_parser("data", help="rebuild or inspect the bundled data")
-    data_sub = data.add_subparsers(dest="data_command", required=True)
+    data = sub.add_parser("data", help="rebuild the bundled data")
+    data_sub = data.add_subparsers(dest="data_command", required=True, parser_class=_Parser)
     build = data_sub.add_parser("build", help="rebuild data/ from ../shared and print a summary")
     build.add_argument("--shared", help="the shared folder (default ../shared)")
     build.add_argument("--out", help="output data directory (default the project's data/)")
     build.set_defaults(func=_cmd_data_build)
+
+    fc = sub.add_parser("forecast", help="forecast shares with prediction intervals")
+    _add_selection(fc)
+    _add_models(fc)
+    fc.add_argument("--until", type=int, default=2030, help="last year to forecast (2030)")
+    fc.add_argument("--levels", type=_int_list, default=[80, 95],
+                    help="interval levels in percent (80,95)")
+    fc.add_argument("--as-of", type=int, help="use only data up to this school year (start year)")
+    _add_output(fc)
+    fc.set_defaults(func=_cmd_forecast)
+
+    reach = sub.add_parser("reach", help="probability and timing of reaching a target")
+    _add_selection(reach)
+    _add_models(reach)
+    reach.add_argument("--target", type=_fraction, default=0.40,
+                       help="target share, e.g. 0.40 or 40%% (default 0.40)")
+    reach.add_argument("--targets", nargs="?", const="bundled",
+                       help="judge each level against its own target from a targets CSV "
+                            "(no value: the bundled data/targets.csv)")
+    reach.add_argument("--year", type=int, default=2020, help="target school year (2020 = 2020/21)")
+    reach.add_argument("--as-of", type=int,
+                       help="use only data up to this year (2015: what 2016 could know)")
+    _add_output(reach)
+    reach.set_defaults(func=_cmd_reach)
+
+    bt = sub.add_parser("backtest", help="rolling-origin backtest (and its scores)")
+    _add_selection(bt)
+    _add_models(bt)
+    bt.add_argument("--horizons", type=_horizons, default=list(range(1, 7)),
+                    help="forecast horizons, e.g. 1-6 or 3,4,5 (default 1-6)")
+    bt.add_argument("--min-train", type=int, default=6, help="minimum training points (6)")
+    bt.add_argument("--score", action="store_true",
+                    help="print the scores per model and horizon instead of the forecasts")
+    _add_output(bt)
+    bt.set_defaults(func=_cmd_backtest)
+
+    sc = sub.add_parser("scenarios", help="acceleration scenarios side by side")
+    _add_selection(sc)
+    _add_models(sc)
+    sc.add_argument("--file", help="scenario YAML (default data/scenarios.yml)")
+    sc.add_argument("--names", type=_csv_list, help="only these scenarios, comma-separated")
+    sc.add_argument("--until", type=int, default=2030, help="last year (2030)")
+    sc.add_argument("--as-of", type=int, help="use only data up to this year")
+    _add_output(sc)
+    sc.set_defaults(func=_cmd_scenarios)
+
+    rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
+    rep.add_argument("--out", default="reports", help="output directory (default reports/)")
+    rep.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    rep.set_defaults(func=_cmd_report)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
+        with warnings.catch_warnings():
+            # library warnings (skipped series, clipping) go to stderr as one line each
+            warnings.simplefilter("always")
+            warnings.showwarning = _one_line_warning
+            return func(args)
     except TpError as exc:
         print(f"tpforecast: error: {exc}", file=sys.stderr)
         return 2
-    except FileNotFoundError as exc:
-        print(f"tpforecast: error: file not found: {exc.filename}", file=sys.stderr)
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"tpforecast: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
         return 2
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"tpforecast: warning: {message}", file=sys.stderr)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -470,14 +470,20 @@ def _reach_row(fitted: FittedModel, data: SeriesData, paths: np.ndarray, grid: n
                        note="target year observed")
         else:
             row["note"] = "target year inside the observed period but not observed"
-    reached = np.nonzero(data.shares >= target)[0]
-    if reached.size:
-        y0 = int(data.years[reached[0]])
+    above = data.shares >= target
+    if above[-1]:
+        # at or above the target now: report the start of the current spell above it
+        below = np.nonzero(~above)[0]
+        y0 = int(data.years[below[-1] + 1] if below.size else data.years[0])
         row.update(first_year=y0, first_year_lo=y0, first_year_hi=y0)
-        row["note"] = "; ".join(x for x in (row["note"], f"target already reached in {y0}") if x)
+        row["note"] = "; ".join(x for x in (row["note"], f"at or above target since {y0}") if x)
     else:
         row["first_year"], row["first_year_lo"], row["first_year_hi"] = _first_passage(
             grid, paths, target)
+        if above.any():
+            was = int(data.years[np.nonzero(above)[0][-1]])
+            row["note"] = "; ".join(
+                x for x in (row["note"], f"was at target in {was}, below it since") if x)
     h = row["historic_pp_per_year"]
     r = row["required_pp_per_year"]
     row["ratio"] = r / h if (np.isfinite(h) and h != 0 and np.isfinite(r)) else math.nan
@@ -592,6 +598,8 @@ def reachability(
                 row = {**dict(zip(KEY, key, strict=True)), "model": m.name, "target": t,
                        "target_year": y, "as_of": as_of}
                 row.update(_reach_row(fitted, data, paths, grid, t, y))
+                used = [n for n in fitted.notes if n.startswith("auto:")]
+                row["note"] = "; ".join(x for x in (row["note"], *used) if x)
                 if extra:
                     row.update(target_kind=kind, target_source=source)
                 rows.append(row)

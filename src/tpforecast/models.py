@@ -90,7 +90,9 @@ __all__ = [
 #: noise variance at ~0, so the point forecast is the last value) and is the only model whose
 #: 80% intervals cover 70-90% of held-out points (0.895; naive 0.974), with the best interval
 #: score. It therefore does NOT meet the "beats naive" bar; it is the honest default.
-DEFAULT_MODEL = "local_level"
+#: The default is ``auto``: ``local_level`` where a series has at least 5 observed shares,
+#: ``naive`` for the 3-4 point series (several national series as of 2015 are that short).
+DEFAULT_MODEL = "auto"
 
 #: Members of the ``ensemble`` model (equal-weight mixture of their simulated paths).
 DEFAULT_ENSEMBLE_MEMBERS: tuple[str, ...] = ("drift", "logit_linear", "local_linear", "damped")
@@ -1012,6 +1014,28 @@ def fit_all(
     return {get_model(m).name: fit_one(m) for m in models}
 
 
+class AutoModel(TrendModel):
+    """The default: ``local_level`` when the series is long enough for it, else ``naive``.
+
+    The fitted model's ``notes`` say which one was used, so the choice is visible in
+    ``forecast(...).attrs["fit_notes"]`` and in the ``note`` of ``reachability``.
+    """
+
+    name = "auto"
+    min_obs = NaiveModel.min_obs
+    description = "local_level with 5+ observed shares, naive for shorter series"
+
+    def _fit(self, data: SeriesData) -> FittedModel:
+        if data.n >= LocalLevelModel.min_obs:
+            return _UCFitted(data, [], "local level", self.name)
+        fitted = _RandomWalkFitted(data, drift=False, name=self.name)
+        fitted.notes.append(
+            f"auto: naive (random walk) used, {data.n} observed shares is fewer than the "
+            f"{LocalLevelModel.min_obs} local_level needs"
+        )
+        return fitted
+
+
 _REGISTRY: dict[str, type[TrendModel]] = {
     m.name: m
     for m in (
@@ -1024,6 +1048,7 @@ _REGISTRY: dict[str, type[TrendModel]] = {
         LocalLinearModel,
         GLMBinomialModel,
         EnsembleModel,
+        AutoModel,
     )
 }
 
