@@ -41,6 +41,8 @@ _EXPORTS: dict[str, str] = {
     "load_scenarios": "scenarios",
     "required_acceleration": "scenarios",
     "run_scenarios": "scenarios",
+    "acceleration_table": "scenarios",
+    "years_to_target": "scenarios",
     "plot_series": "plotting",
     "plot_forecast": "plotting",
     "plot_reachability": "plotting",
@@ -75,6 +77,13 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tpforecast.models import available_models
     from tpforecast.plotting import plot_forecast, plot_reachability, plot_scenarios, plot_series
     from tpforecast.report import build_report
-    from tpforecast.scenarios import Scenario, load_scenarios, required_acceleration, run_scenarios
+    from tpforecast.scenarios import (
+        Scenario,
+        acceleration_table,
+        load_scenarios,
+        required_acceleration,
+        run_scenarios,
+        years_to_target,
+    )
     from tpforecast.shares import technical_share
     from tpforecast.validation import validate

@@ -225,7 +225,8 @@ def prepare_series(
     if n_tech is not None and n_total is not None:
         nt = _as_float(n_tech, "n_tech", key)
         nn = _as_float(n_total, "n_total", key)
-        both = ~np.isnan(nt) & ~np.isnan(nn)
+        # only rows with a share are used; a count-only row (e.g. 0 of 0 pupils) is dropped
+        both = ok & ~np.isnan(nt) & ~np.isnan(nn)
         if (both & ((nn <= 0) | (nt < 0) | (nt > nn))).any():
             i = int(np.nonzero(both & ((nn <= 0) | (nt < 0) | (nt > nn)))[0][0])
             raise TpModelError(

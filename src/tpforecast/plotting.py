@@ -20,7 +20,7 @@ import pandas as pd
 
 from tpforecast.errors import TpModelError
 
-__all__ = ["FIGSIZE", "PALETTE", "plot_forecast", "plot_reachability"]
+__all__ = ["FIGSIZE", "PALETTE", "plot_forecast", "plot_reachability", "plot_scenarios"]
 
 #: Default figure size in inches (width, height) for single-panel figures.
 FIGSIZE: tuple[float, float] = (8.0, 4.8)
@@ -419,6 +419,10 @@ def plot_scenarios(
         _caption(flat[0], source or f"{_source_text(data)}. Lines: scenario medians"
                  f"{f'; bands: {band}% intervals' if band is not None else ''}.{model_txt} "
                  "Years are start years of school years (2020 = 2020/21).")
+        engine = fig.get_layout_engine()
+        if engine is not None and hasattr(engine, "set"):  # keep the caption clear of labels
+            engine.set(rect=(0.0, 0.25 / fig.get_size_inches()[1], 1.0,
+                             1.0 - 0.25 / fig.get_size_inches()[1]))
     return fig
 
 

@@ -1,0 +1,101 @@
+"""plot_scenarios: panels, artists, labels, targets, bad input (Agg backend)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+import tpforecast as tp
+from tpforecast.errors import TpModelError
+from tpforecast.scenarios import Scenario, run_scenarios
+
+
+def synthetic_two_levels() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    rows = []
+    for level, base in [("havo", .40), ("mbo", .27)]:
+        for i, y in enumerate(range(2010, 2024)):
+            rows.append(dict(indicator=f"synthetic_{level}", level=level, region="NL",
+                             sex="all", year=y, share=round(base + .002 * i
+                                                            + rng.normal(0, .005), 2)))
+    df = pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64"})
+    df["origin"] = "published"
+    return df
+
+
+SCENARIOS = [Scenario("baseline"), Scenario("stagnation", base="last"),
+             Scenario("fixed", path={2024: 0.30, 2025: 0.32}, levels=["mbo"])]
+
+
+@pytest.fixture(scope="module")
+def data() -> pd.DataFrame:
+    return synthetic_two_levels()
+
+
+@pytest.fixture(scope="module")
+def results(data) -> pd.DataFrame:
+    return run_scenarios(data, SCENARIOS, until=2028, models="drift", n_paths=300)
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+def test_panels_lines_bands_and_labels(data, results):
+    fig = tp.plot_scenarios(results, data=data, targets=0.40)
+    axes = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(axes) == 2  # one panel per level
+    titles = [ax.get_title() for ax in axes]
+    assert "havo" in titles[0] and "mbo" in titles[1]
+    havo, mbo = axes
+    # havo: observed, baseline, stagnation, target line; mbo also the fixed path
+    assert len(havo.lines) == 4 and len(mbo.lines) == 5
+    # bands for baseline and stagnation (the fixed path has none)
+    assert len(havo.collections) == 2 and len(mbo.collections) == 2
+    assert havo.get_ylabel() and havo.get_xlabel() and mbo.get_xlabel()
+    assert "%" in havo.yaxis.get_major_formatter()(0.4, 0)
+    assert fig._suptitle is not None and fig._suptitle.get_text()
+    assert any("Source" in t.get_text() for t in fig.texts)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert {"observed", "baseline", "stagnation", "fixed", "80% interval",
+            "target 40%"} <= set(labels)
+
+
+def test_targets_from_results_and_from_frame(data, results):
+    fig = tp.plot_scenarios(results)  # target column of the results, no data
+    havo = fig.axes[0]
+    assert any(np.allclose(line.get_ydata(), 0.40) for line in havo.lines)
+    fig = tp.plot_scenarios(results, data=data, targets=tp.load_targets(),
+                            scenarios=["baseline"], band=None)
+    havo, mbo = fig.axes[:2]
+    assert len(havo.collections) == 0
+    ys = {round(float(line.get_ydata()[0]), 2) for line in havo.lines}
+    assert 0.55 in ys  # havo ambition
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "ambition 55% in 2019/20" in labels and "goal 40% in 2020/21" in labels
+
+
+def test_grid_shape(data, results):
+    fig = tp.plot_scenarios(results, ncols=1)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 2
+    assert visible[0].get_position().y0 > visible[1].get_position().y0  # stacked
+
+
+def test_bad_input(results):
+    with pytest.raises(TpModelError, match="scenario"):
+        tp.plot_scenarios(results.drop(columns=["scenario"]))
+    with pytest.raises(TpModelError, match="empty"):
+        tp.plot_scenarios(results.iloc[0:0])
+    with pytest.raises(TpModelError, match="'boom'"):
+        tp.plot_scenarios(results, scenarios=["boom"])
+    with pytest.raises(TpModelError, match="50% interval"):
+        tp.plot_scenarios(results, band=50)
