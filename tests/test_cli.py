@@ -1,0 +1,108 @@
+"""The tpforecast command line: subcommands, output formats, one-line user errors."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+
+import pandas as pd
+import pytest
+
+from tpforecast.cli import build_parser, main
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse usage errors
+            code = int(exc.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.parametrize("command", ["data build", "forecast", "reach", "backtest", "scenarios",
+                                     "report"])
+def test_every_subcommand_has_help(command):
+    code, out, _ = run(*command.split(), "--help")
+    assert code == 0 and "usage: tpforecast" in out
+
+
+def test_reach_csv_as_of_2016():
+    code, out, err = run("reach", "--level", "havo,vwo", "--as-of", "2015", "--target", "40%")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert set(df["level"]) == {"havo", "vwo"}
+    assert (df["as_of"] == 2015).all() and (df["target"] == 0.40).all()
+    assert df["p_reach"].between(0, 1).all()
+
+
+def test_reach_against_each_levels_own_target():
+    code, out, _ = run("reach", "--targets", "--level", "havo,mbo", "--format", "json")
+    assert code == 0
+    rows = {r["level"]: r for r in json.loads(out)}
+    assert rows["havo"]["target"] == 0.55 and rows["mbo"]["target"] == 0.40
+
+
+def test_forecast_json_to_file(tmp_path):
+    path = tmp_path / "fc.json"
+    code, out, err = run("forecast", "--level", "mbo", "--region", "Overijssel", "--until",
+                         "2022", "--format", "json", "--out", str(path), "--models", "naive,drift")
+    assert code == 0 and out == "" and "wrote" in err
+    records = json.loads(path.read_text())
+    assert {r["model"] for r in records} == {"naive", "drift"}
+    assert {r["year"] for r in records} == {2020, 2021, 2022}
+    assert all(r["lo_95"] <= r["mean"] <= r["hi_95"] for r in records)
+
+
+def test_backtest_score():
+    code, out, err = run("backtest", "--level", "havo", "--models", "naive,drift",
+                         "--horizons", "1-3", "--score")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert set(df["model"]) == {"naive", "drift"} and set(df["horizon"]) == {1, 2, 3}
+    assert {"mae_pp", "mase", "coverage_80"} <= set(df.columns)
+
+
+def test_scenarios_by_name():
+    code, out, err = run("scenarios", "--level", "havo", "--names", "stagnation,observed_pace",
+                         "--until", "2026")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert set(df["scenario"]) == {"stagnation", "observed_pace"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["reach", "--level", "nonsense"], "unknown level nonsense"),
+        (["reach", "--target", "abc"], "expected a fraction"),
+        (["reach", "--series", "/no/such/file.csv"], "/no/such/file.csv"),
+        (["reach", "--models", "prophet"], "prophet"),
+        (["forecast", "--frobnicate"], "unrecognized arguments"),
+        (["scenarios", "--names", "nope"], "unknown scenario nope"),
+        (["reach", "--as-of", "1990"], "1990"),
+    ],
+)
+def test_user_errors_are_one_line_without_traceback(argv, needle):
+    code, out, err = run(*argv)
+    assert code == 2
+    lines = [line for line in err.splitlines() if line.startswith("tpforecast")]
+    assert len(lines) == 1 and needle in lines[0], err
+    assert "Traceback" not in err
+
+
+def test_installed_entry_point(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "tpforecast.cli", "reach", "--level", "nope"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_parser_lists_all_subcommands():
+    text = build_parser().format_help()
+    for name in ["data", "forecast", "reach", "backtest", "scenarios", "report"]:
+        assert name in text
