@@ -98,7 +98,7 @@ def test_random_walk_variance_grows_with_gap():
     b = get_model("naive").fit([2010, 2011, 2012, 2015], [.30, .32, .30, .32])
     assert b.s2 < a.s2
     # forecast variance grows linearly with the horizon
-    m = a._marginal(np.array([1, 4]))
+    m = a.marginal(np.array([1, 4]))
     assert m.scale[1] == pytest.approx(2 * m.scale[0])
 
 

@@ -34,19 +34,19 @@ import pandas as pd
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import (
     KEY,
-    _fit,
-    _resolve_models,
-    _seed_rng,
-    _warn_skipped,
+    fit_models,
     progress_bar,
+    resolve_models,
+    series_rng,
     split_series,
+    warn_skipped,
 )
 from tpforecast.models import (
     DEFAULT_MODEL,
     FittedModel,
     SeriesData,
-    _check_levels,
     available_models,
+    check_levels,
     prepare_series,
 )
 
@@ -119,8 +119,8 @@ def backtest(
         lo_<l>, hi_<l>, n_train, scale`` (``scale`` = in-sample naive error used by MASE).
         ``attrs["skipped"]`` lists skipped (series, model) windows.
     """
-    model_objs = _resolve_models(list(models) if models is not None else available_models())
-    levels = _check_levels(levels)
+    model_objs = resolve_models(list(models) if models is not None else available_models())
+    levels = check_levels(levels)
     hs = sorted({int(h) for h in horizons})
     if not hs or hs[0] < 1:
         raise TpModelError(f"horizons must be positive integers; got {list(horizons)}")
@@ -142,7 +142,7 @@ def backtest(
             train = _train(data, k)
             assert int(train.years.max()) <= cutoff
             window_skipped: list[dict[str, Any]] = []
-            fits = _fit(model_objs, key, train, window_skipped, notes)
+            fits = fit_models(model_objs, key, train, window_skipped, notes)
             for s in window_skipped:
                 s["cutoff"] = cutoff
             skipped.extend(window_skipped)
@@ -155,7 +155,7 @@ def backtest(
                     continue
                 _assert_no_lookahead(fitted, cutoff)
                 pred = fitted.predict(years, levels, n_paths=n_paths,
-                                      rng=_seed_rng(seed, (*key, cutoff), m.name))
+                                      rng=series_rng(seed, (*key, cutoff), m.name))
                 pred.insert(0, "model", m.name)
                 pred.insert(1, "cutoff", cutoff)
                 pred.insert(3, "horizon", years - cutoff)
@@ -177,7 +177,7 @@ def backtest(
     out.attrs["skipped"] = [s for s in skipped if s["model"] == "*"]
     out.attrs["skipped_windows"] = [s for s in skipped if s["model"] != "*"]
     out.attrs["fit_notes"] = notes
-    _warn_skipped(out.attrs["skipped"], "backtest")
+    warn_skipped(out.attrs["skipped"], "backtest")
     return out
 
 

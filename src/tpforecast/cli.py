@@ -150,7 +150,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from tpforecast.report import build_report
 
-    paths = build_report(args.out, seed=args.seed)
+    paths = build_report(args.out, seed=args.seed, readme=args.readme)
     for path in paths:
         print(path)
     return 0
@@ -248,6 +248,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
     rep.add_argument("--out", default="reports", help="output directory (default reports/)")
     rep.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    rep.add_argument("--readme", help="also refresh the headline table in this README "
+                     "(between <!-- headline:start --> and <!-- headline:end -->)")
     rep.set_defaults(func=_cmd_report)
     return parser
 

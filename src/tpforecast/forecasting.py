@@ -37,7 +37,7 @@ from tpforecast.models import (
     FittedModel,
     SeriesData,
     TrendModel,
-    _check_levels,
+    check_levels,
     fit_all,
     get_model,
     prepare_series,
@@ -100,7 +100,7 @@ def progress_bar(iterable: Iterable[Any], *, total: int | None = None, desc: str
 
 
 @dataclass
-class _Split:
+class SplitSeries:
     data: dict[tuple[str, ...], SeriesData]
     meta: dict[tuple[str, ...], pd.DataFrame]  # the series' rows (after the as_of cut)
     skipped: list[dict[str, Any]]
@@ -131,7 +131,7 @@ def _check_as_of(as_of: int | None) -> int | None:
     return int(as_of)
 
 
-def split_series(series: pd.DataFrame, as_of: int | None = None) -> _Split:
+def split_series(series: pd.DataFrame, as_of: int | None = None) -> SplitSeries:
     """Check a series frame and split it into validated series.
 
     Every series is checked on all its rows (duplicate or unsorted years, shares outside
@@ -141,7 +141,7 @@ def split_series(series: pd.DataFrame, as_of: int | None = None) -> _Split:
 
     Returns
     -------
-    _Split
+    SplitSeries
         ``data``: key -> :class:`~tpforecast.models.SeriesData`; ``meta``: key -> rows;
         ``skipped``: records ``{indicator, level, region, sex, model, reason}``.
     """
@@ -185,10 +185,10 @@ def split_series(series: pd.DataFrame, as_of: int | None = None) -> _Split:
         meta[key] = rows
     if not out:
         raise TpModelError("; ".join(errors) if errors else "no series in the input")
-    return _Split(out, meta, skipped)
+    return SplitSeries(out, meta, skipped)
 
 
-def _resolve_models(models: str | TrendModel | Sequence[str | TrendModel] | None) -> list[TrendModel]:
+def resolve_models(models: str | TrendModel | Sequence[str | TrendModel] | None) -> list[TrendModel]:
     if models is None:
         models = [DEFAULT_MODEL]
     elif isinstance(models, str | TrendModel):
@@ -202,11 +202,11 @@ def _resolve_models(models: str | TrendModel | Sequence[str | TrendModel] | None
     return resolved
 
 
-def _seed_rng(seed: int, key: Sequence[str], model: str) -> np.random.Generator:
+def series_rng(seed: int, key: Sequence[str], model: str) -> np.random.Generator:
     return np.random.default_rng(stable_seed(seed, *key, model))
 
 
-def _warn_skipped(skipped: list[dict[str, Any]], what: str) -> None:
+def warn_skipped(skipped: list[dict[str, Any]], what: str) -> None:
     if not skipped:
         return
     shown = "; ".join(
@@ -221,7 +221,7 @@ def _warn_skipped(skipped: list[dict[str, Any]], what: str) -> None:
     )
 
 
-def _fit(models: Sequence[TrendModel], key: tuple[str, ...], data: SeriesData,
+def fit_models(models: Sequence[TrendModel], key: tuple[str, ...], data: SeriesData,
          skipped: list[dict[str, Any]], notes: list[dict[str, Any]]) -> dict[str, FittedModel]:
     """Fit ``models`` to one series; record skipped pairs and fit notes."""
     out = {}
@@ -257,15 +257,15 @@ def fit_series(
         ``(indicator, level, region, sex) -> FittedModel``; series the model cannot handle
         are left out with a :class:`ForecastWarning`.
     """
-    (m,) = _resolve_models(model)
+    (m,) = resolve_models(model)
     split = split_series(series, as_of)
     skipped, notes = list(split.skipped), []
     out = {}
     for key, data in split.data.items():
-        fitted = _fit([m], key, data, skipped, notes)
+        fitted = fit_models([m], key, data, skipped, notes)
         if m.name in fitted:
             out[key] = fitted[m.name]
-    _warn_skipped(skipped, "fit_series")
+    warn_skipped(skipped, "fit_series")
     return out
 
 
@@ -330,8 +330,8 @@ def forecast(
     >>> import tpforecast as tp
     >>> fc = tp.forecast(tp.load_series(), models=["drift", "ensemble"])  # doctest: +SKIP
     """
-    model_objs = _resolve_models(models)
-    levels = _check_levels(levels)
+    model_objs = resolve_models(models)
+    levels = check_levels(levels)
     if not isinstance(until, int | np.integer):
         raise TpModelError(f"until must be a year (int); got {until!r}")
     split = split_series(series, as_of)
@@ -347,13 +347,13 @@ def forecast(
                                 "reason": f"last observation {data.last_year} is not before "
                                           f"until={until}"})
             continue
-        fits = _fit(model_objs, key, data, skipped, notes)
+        fits = fit_models(model_objs, key, data, skipped, notes)
         for m in model_objs:
             fitted = fits.get(m.name)
             if fitted is None:
                 continue
             pred = fitted.predict(years, levels, n_paths=n_paths,
-                                  rng=_seed_rng(seed, key, m.name))
+                                  rng=series_rng(seed, key, m.name))
             for col, val in zip(KEY, key, strict=True):
                 pred[col] = val
             pred["model"] = m.name
@@ -368,7 +368,7 @@ def forecast(
     out = out.sort_values([*KEY, "model", "year"], ignore_index=True)
     out.attrs["skipped"] = skipped
     out.attrs["fit_notes"] = notes
-    _warn_skipped(skipped, "forecast")
+    warn_skipped(skipped, "forecast")
     return out
 
 
@@ -376,7 +376,7 @@ def forecast(
 # reachability
 
 
-def _check_target(target: Any, where: str = "target") -> float:
+def check_target(target: Any, where: str = "target") -> float:
     try:
         t = float(target)
     except (TypeError, ValueError) as exc:
@@ -388,7 +388,7 @@ def _check_target(target: Any, where: str = "target") -> float:
     return t
 
 
-def _targets_for(targets: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
+def targets_for(targets: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     """Rows of a targets frame that apply to the series ``key`` (level; region/sex if set)."""
     _, level, region, sex = key
     t = targets
@@ -400,7 +400,7 @@ def _targets_for(targets: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     return t.loc[m]
 
 
-def _prepare_targets(target: Any, year: int) -> pd.DataFrame | float:
+def prepare_targets(target: Any, year: int) -> pd.DataFrame | float:
     if isinstance(target, pd.DataFrame):
         need = ["level", "year", "target"]
         missing = [c for c in need if c not in target.columns]
@@ -412,14 +412,14 @@ def _prepare_targets(target: Any, year: int) -> pd.DataFrame | float:
             t = t.loc[(t["kind"].astype("str") != "growth_count").to_numpy()]
         t = t.loc[t["target"].notna().to_numpy()]
         for i, row in t.iterrows():
-            _check_target(row["target"], where=f"targets row {i!r} (level {row['level']})")
+            check_target(row["target"], where=f"targets row {i!r} (level {row['level']})")
             if pd.isna(row["year"]):
                 raise TpModelError(f"targets row {i!r} (level {row['level']}): missing year")
         return t
-    return _check_target(target)
+    return check_target(target)
 
 
-def _historic_pp(data: SeriesData, n_last: int = 5) -> float:
+def historic_pace(data: SeriesData, n_last: int = 5) -> float:
     """OLS slope over the last ``n_last`` observed points, in points per year."""
     y, s = data.years[-n_last:].astype(float), data.shares[-n_last:]
     if len(y) < 2:
@@ -429,7 +429,7 @@ def _historic_pp(data: SeriesData, n_last: int = 5) -> float:
 
 def _prob_at_least(fitted: FittedModel, year: int, target: float,
                    paths_col: np.ndarray) -> float:
-    marg = fitted._marginal(np.array([year - fitted.last_year]))
+    marg = fitted.marginal(np.array([year - fitted.last_year]))
     if marg is None:
         return float(np.mean(paths_col >= target))
     thr = logit(target) if fitted.scale == "logit" else target
@@ -453,7 +453,7 @@ def _reach_row(fitted: FittedModel, data: SeriesData, paths: np.ndarray, grid: n
         "mean": math.nan, "lo_80": math.nan, "hi_80": math.nan, "p_reach": math.nan,
         "first_year": pd.NA, "first_year_lo": pd.NA, "first_year_hi": pd.NA,
         "required_pp_per_year": math.nan,
-        "historic_pp_per_year": _historic_pp(data),
+        "historic_pp_per_year": historic_pace(data),
         "note": "",
     }
     if year > data.last_year:
@@ -565,10 +565,10 @@ def reachability(
     >>> import tpforecast as tp
     >>> tp.reachability(tp.load_series(), target=0.40, year=2020, as_of=2015)  # doctest: +SKIP
     """
-    model_objs = _resolve_models(models)
+    model_objs = resolve_models(models)
     if not isinstance(year, int | np.integer):
         raise TpModelError(f"year must be a year (int); got {year!r}")
-    tgt = _prepare_targets(target, int(year))
+    tgt = prepare_targets(target, int(year))
     split = split_series(series, as_of)
     skipped: list[dict[str, Any]] = list(split.skipped)
     notes: list[dict[str, Any]] = []
@@ -578,7 +578,7 @@ def reachability(
     for key, data in progress_bar(split.data.items(), total=len(split.data), desc="reachability",
                                   progress=progress):
         if isinstance(tgt, pd.DataFrame):
-            trows = _targets_for(tgt, key)
+            trows = targets_for(tgt, key)
             if trows.empty:
                 unmatched.append(series_label(key))
                 continue
@@ -588,12 +588,12 @@ def reachability(
             goals = [(tgt, int(year), "", "")]
         end = max(HORIZON_END, max(g[1] for g in goals))
         grid = np.arange(data.last_year + 1, end + 1)
-        fits = _fit(model_objs, key, data, skipped, notes)
+        fits = fit_models(model_objs, key, data, skipped, notes)
         for m in model_objs:
             fitted = fits.get(m.name)
             if fitted is None:
                 continue
-            paths = fitted.simulate(grid, n_paths, _seed_rng(seed, key, m.name))
+            paths = fitted.simulate(grid, n_paths, series_rng(seed, key, m.name))
             for t, y, kind, source in goals:
                 row = {**dict(zip(KEY, key, strict=True)), "model": m.name, "target": t,
                        "target_year": y, "as_of": as_of}
@@ -609,7 +609,7 @@ def reachability(
         raise TpModelError(f"reachability: no series could be assessed: {reasons}")
     out = _reach_frame(rows, extra)
     out.attrs.update(skipped=skipped, fit_notes=notes, unmatched=unmatched)
-    _warn_skipped(skipped, "reachability")
+    warn_skipped(skipped, "reachability")
     return out
 
 
@@ -617,7 +617,7 @@ def reachability(
 # combined share over levels
 
 
-def _pick_series(split: _Split, level: str, region: str, sex: str,
+def _pick_series(split: SplitSeries, level: str, region: str, sex: str,
                  indicators: Mapping[str, str] | None) -> tuple[str, ...]:
     cands = [k for k in split.data if k[1] == level and k[2] == region and k[3] == sex]
     if indicators and level in indicators:
@@ -698,8 +698,8 @@ def reachability_combined(
         ``mean, lo_80, hi_80, p_reach, first_year, first_year_lo, first_year_hi,
         required_pp_per_year, historic_pp_per_year, ratio, note``.
     """
-    (m,) = _resolve_models(model)
-    t = _check_target(target)
+    (m,) = resolve_models(model)
+    t = check_target(target)
     if isinstance(levels, str) or len(levels) < 1:
         raise TpModelError(f"levels must be a list of level keys; got {levels!r}")
     if len(set(levels)) != len(levels):
@@ -739,13 +739,13 @@ def reachability_combined(
     notes: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
     for k, d, wi in zip(keys, datas, w, strict=True):
-        fitted = _fit([m], k, d, skipped, notes).get(m.name)
+        fitted = fit_models([m], k, d, skipped, notes).get(m.name)
         if fitted is None:
             raise TpModelError(skipped[-1]["reason"])
         vals = np.broadcast_to(_values_on_grid(d, grid), (n_paths, grid.size)).copy()
         fut = grid > d.last_year
         if fut.any():
-            vals[:, fut] = fitted.simulate(grid[fut], n_paths, _seed_rng(seed, k, m.name))
+            vals[:, fut] = fitted.simulate(grid[fut], n_paths, series_rng(seed, k, m.name))
         combined += wi * vals
     # observed combined series on the common observed span
     obs_years = np.arange(first, last + 1) if first <= last else np.array([], dtype=int)

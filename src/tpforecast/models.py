@@ -329,12 +329,12 @@ class FittedModel(ABC):
     def _simulate_scale(self, h: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
         """Paths on the model scale for horizons ``h`` (1..H, increasing), shape (n, len(h))."""
 
-    def _marginal(self, h: np.ndarray) -> Marginal | None:
+    def marginal(self, h: np.ndarray) -> Marginal | None:
         """Analytic predictive distribution on the model scale, or None (use simulation)."""
         return None
 
     # -- shared -------------------------------------------------------------------------------
-    def _to_share(self, x: np.ndarray) -> np.ndarray:
+    def to_share(self, x: np.ndarray) -> np.ndarray:
         if self.scale == "logit":
             return expit(x)
         return np.clip(x, 0.0, 1.0)
@@ -381,7 +381,7 @@ class FittedModel(ABC):
             return np.empty((n_paths, 0))
         grid = np.arange(1, int(h.max()) + 1)
         x = self._simulate_scale(grid, int(n_paths), rng)
-        return self._to_share(x[:, h - 1])
+        return self.to_share(x[:, h - 1])
 
     def predict(
         self,
@@ -411,19 +411,19 @@ class FittedModel(ABC):
             Columns ``year, mean, lo_<l>, hi_<l>`` per level; ``mean`` is the median
             (see module notes), all in [0, 1], ``lo <= mean <= hi``.
         """
-        levels = _check_levels(levels)
+        levels = check_levels(levels)
         h = self._horizons(years)
         out = {"year": self.last_year + h}
         if h.size == 0:
             cols = ["mean"] + [f"{s}_{lv}" for lv in levels for s in ("lo", "hi")]
             return pd.DataFrame({"year": np.array([], dtype=np.int64), **{c: [] for c in cols}})
-        marg = self._marginal(h)
+        marg = self.marginal(h)
         if marg is not None:
-            out["mean"] = self._to_share(marg.loc)
+            out["mean"] = self.to_share(marg.loc)
             for lv in levels:
                 q = _quantile(lv, marg.df)
-                out[f"lo_{lv}"] = self._to_share(marg.loc - q * marg.scale)
-                out[f"hi_{lv}"] = self._to_share(marg.loc + q * marg.scale)
+                out[f"lo_{lv}"] = self.to_share(marg.loc - q * marg.scale)
+                out[f"hi_{lv}"] = self.to_share(marg.loc + q * marg.scale)
         else:
             paths = self.simulate(self.last_year + h, n_paths, rng)
             out["mean"] = np.median(paths, axis=0)
@@ -455,7 +455,7 @@ class FittedModel(ABC):
         )
 
 
-def _check_levels(levels: Sequence[int]) -> tuple[int, ...]:
+def check_levels(levels: Sequence[int]) -> tuple[int, ...]:
     out = []
     for lv in levels:
         if not (isinstance(lv, int | np.integer) and 0 < lv < 100):
@@ -510,7 +510,7 @@ class _RandomWalkFitted(FittedModel):
             s2 = floor**2
         self.s2 = s2
 
-    def _marginal(self, h: np.ndarray) -> Marginal:
+    def marginal(self, h: np.ndarray) -> Marginal:
         var = self.s2 * h
         if self.has_drift:
             var = var + self.s2 * h**2 / self.sum_gap
@@ -551,7 +551,7 @@ class _OLSFitted(FittedModel):
         t = (self.last_year + h).astype(float) - self.center
         return np.column_stack([np.ones_like(t), t])
 
-    def _marginal(self, h: np.ndarray) -> Marginal:
+    def marginal(self, h: np.ndarray) -> Marginal:
         X = self._design(h)
         lev = np.einsum("ij,jk,ik->i", X, self.xtx_inv, X)
         return Marginal(X @ self.beta, np.sqrt(self.s2 * (1 + lev)), self.df)
@@ -605,7 +605,7 @@ class _GLMFitted(FittedModel):
         t = (self.last_year + h).astype(float) - self.center
         return np.column_stack([np.ones_like(t), t])
 
-    def _marginal(self, h: np.ndarray) -> Marginal:
+    def marginal(self, h: np.ndarray) -> Marginal:
         X = self._design(h)
         eta = X @ self.beta
         p = expit(eta)
@@ -679,7 +679,7 @@ class _DampedFitted(FittedModel):
                 c[hh - 1, j - 1] = self.alpha + self.beta_s * float(np.sum(self.phi ** np.arange(1, k + 1)))
         return mean, c
 
-    def _marginal(self, h: np.ndarray) -> Marginal:
+    def marginal(self, h: np.ndarray) -> Marginal:
         H = int(h.max())
         mean, c = self._coefs(H)
         sd = np.sqrt(self.s2 * np.sum(c**2, axis=1))
@@ -737,7 +737,7 @@ class _UCFitted(FittedModel):
                 and np.isfinite(s_irr)):
             raise ModelFitError(f"series {data.key}: {name} fit gave non-finite states")
 
-    def _marginal(self, h: np.ndarray) -> Marginal:
+    def marginal(self, h: np.ndarray) -> Marginal:
         H = int(h.max())
         a, P = self.a.copy(), self.P.copy()
         loc, var = np.empty(H), np.empty(H)
@@ -775,11 +775,11 @@ class _EnsembleFitted(FittedModel):
         parts = []
         for m, n_i, child in zip(self.members, counts, rng.spawn(k), strict=True):
             if n_i:
-                parts.append(m._to_share(m._simulate_scale(h, n_i, child)))
+                parts.append(m.to_share(m._simulate_scale(h, n_i, child)))
         paths = np.vstack(parts)
         return paths[rng.permutation(n_paths)]
 
-    def _to_share(self, x: np.ndarray) -> np.ndarray:
+    def to_share(self, x: np.ndarray) -> np.ndarray:
         return x  # members already return shares
 
 

@@ -435,9 +435,9 @@ def _draw_targets(ax: Any, key: tuple[str, ...], res: pd.DataFrame,
             for t in pd.unique(res["target"].dropna()):
                 lines.append((float(t), f"target {100 * float(t):.0f}%", None))
     elif isinstance(targets, pd.DataFrame):
-        from tpforecast.forecasting import _targets_for
+        from tpforecast.forecasting import targets_for
 
-        rows = _targets_for(targets, key)
+        rows = targets_for(targets, key)
         if "kind" in rows.columns:
             rows = rows.loc[(rows["kind"].astype(str) != "growth_count").to_numpy()]
         for _, r in rows.iterrows():
@@ -451,3 +451,155 @@ def _draw_targets(ax: Any, key: tuple[str, ...], res: pd.DataFrame,
         ax.axhline(t, color=PALETTE["target"], lw=1.0, ls="--", label=label, zorder=2)
         if year is not None:
             ax.plot([year], [t], marker="D", ms=5, color=PALETTE["target"], zorder=5)
+
+
+def plot_series(
+    series: pd.DataFrame,
+    ax: Any = None,
+    *,
+    hue: str = "level",
+    targets: float | dict[str, float] | pd.DataFrame | None = None,
+    title: str | None = None,
+    source: str | bool | None = None,
+    legend: bool = True,
+    show_breaks: bool = True,
+    figsize: tuple[float, float] = FIGSIZE,
+) -> Any:
+    """Observed shares over time: one line with markers per series, percent axis, targets.
+
+    Parameters
+    ----------
+    series
+        Series frame (``load_series()`` layout; rows without a share are ignored). Each
+        series (``indicator, level, region, sex``) is one line, in order of appearance.
+    ax
+        Axes to draw on; default a new figure of ``figsize``.
+    hue
+        Column (or columns joined by ``/``, e.g. ``"level/region"``) that labels and colours
+        the lines; series with the same label share a colour.
+    targets
+        Target line(s): a fraction (one red dashed line), a mapping label -> fraction (a
+        dashed line per label in its colour), or a targets frame (``load_targets()``
+        layout: each series gets its matching goal/ambition rows, in its colour).
+    title
+        Axes title (default "Share choosing technique" with the region(s)).
+    source
+        Caption text; None: the data source from ``origin`` (plus a note on break markers);
+        False: no caption (e.g. for panels of one figure).
+    legend
+        Draw a legend.
+    show_breaks
+        Draw values flagged ``pre_break:`` (before a definition break, e.g. the vmbo reform
+        of 2016/17) with open markers, and do not connect them to the values after the break.
+    figsize
+        Size of a new figure.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        With one or more ``Line2D`` per series (one per segment between breaks), a
+        horizontal line per target, labelled axes, a percent y axis and a title.
+    """
+    from collections import abc
+
+    missing = [c for c in [*_KEY, "year", "share"] if c not in series.columns]
+    if missing:
+        raise TpModelError(f"series lacks column(s) {', '.join(missing)}; pass load_series()")
+    cols = [c.strip() for c in hue.split("/")]
+    unknown = [c for c in cols if c not in series.columns]
+    if unknown:
+        raise TpModelError(f"hue column(s) {', '.join(unknown)} not in the series frame")
+    data = series.loc[series["share"].notna().to_numpy()]
+    if data.empty:
+        raise TpModelError("series has no shares: nothing to plot")
+    keys = [tuple(str(v) for v in k) for k in data[_KEY].drop_duplicates().itertuples(index=False)]
+    labels: dict[tuple[str, ...], str] = {}
+    for k in keys:
+        first = data
+        for col, val in zip(_KEY, k, strict=True):
+            first = first.loc[(first[col].astype(str) == val).to_numpy()]
+        labels[k] = " / ".join(str(first[c].iloc[0]) for c in cols)
+    uniq = list(dict.fromkeys(labels.values()))
+    cycle = [*PALETTE["cycle"], "#17a2b8", "#7f7f7f", "#a0522d", "#d45087", "#2f4b7c"]
+    colors = {lab: cycle[i % len(cycle)] for i, lab in enumerate(uniq)}
+    any_break = False
+    with _style():
+        ax = _new_axes(ax, figsize)
+        for k in keys:
+            rows = data
+            for col, val in zip(_KEY, k, strict=True):
+                rows = rows.loc[(rows[col].astype(str) == val).to_numpy()]
+            rows = rows.sort_values("year")
+            x = rows["year"].to_numpy(dtype=float)
+            y = rows["share"].to_numpy(dtype=float)
+            flags = rows["flags"].fillna("").astype(str).to_numpy() if "flags" in rows \
+                else np.full(len(rows), "")
+            pre = np.array(["pre_break:" in f for f in flags]) if show_breaks \
+                else np.zeros(len(rows), dtype=bool)
+            color = colors[labels[k]]
+            used = {line.get_label() for line in ax.get_lines()}
+            segments = [(pre, True), (~pre, False)] if pre.any() else [(~pre, False)]
+            for seg, is_pre in segments:
+                if not seg.any():
+                    continue
+                any_break |= is_pre
+                lab = labels[k]
+                if lab in used or (is_pre and (~pre).any()):
+                    lab = "_nolegend_"
+                used.add(lab)
+                ax.plot(x[seg], y[seg], "o-", color=color, lw=1.6, ms=5,
+                        mfc="white" if is_pre else color, mew=1.3, label=lab)
+        lines: list[tuple[float, str, str]] = []
+        if isinstance(targets, pd.DataFrame):
+            from tpforecast.forecasting import targets_for
+
+            found: dict[tuple[float, str], list[str]] = {}
+            for k in keys:
+                rows = targets_for(targets, k)
+                if "kind" in rows.columns:
+                    rows = rows.loc[(rows["kind"].astype(str) != "growth_count").to_numpy()]
+                for _, r in rows.iterrows():
+                    when = "" if pd.isna(r.get("year")) else \
+                        f" in {int(r['year'])}/{(int(r['year']) + 1) % 100:02d}"
+                    found.setdefault((float(r["target"]), when), [])
+                    if labels[k] not in found[(float(r["target"]), when)]:
+                        found[(float(r["target"]), when)].append(labels[k])
+            for (t, when), labs in found.items():
+                text = f"target {100 * t:.0f}%{when}"
+                if len(labs) == 1 and len(uniq) > 1:
+                    lines.append((t, f"{labs[0]}: {text}", colors[labs[0]]))
+                else:
+                    lines.append((t, text, PALETTE["target"]))
+        elif isinstance(targets, abc.Mapping):
+            for lab, t in targets.items():
+                lines.append((float(t), f"{lab}: target {100 * float(t):.0f}%",
+                              colors.get(str(lab), PALETTE["target"])))
+        elif targets is not None:
+            lines.append((float(targets), f"target {100 * float(targets):.0f}%",
+                          PALETTE["target"]))
+        for t, lab, color in lines:
+            ax.axhline(t, color=color, lw=1.1, ls="--", label=lab, zorder=1)
+        if any_break:
+            ax.plot([], [], "o", color="#555555", mfc="white", mew=1.3,
+                    label="before a definition break")
+        from matplotlib.ticker import MaxNLocator
+
+        _percent_axis(ax, "y")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlabel("school year (start)")
+        ax.set_ylabel("share choosing technique")
+        regions = sorted(set(k[2] for k in keys))
+        ax.set_title(title or f"Share choosing technique ({', '.join(regions)})")
+        if legend:
+            n_entries = len(ax.get_legend_handles_labels()[1])
+            if n_entries > 5:
+                ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+                          frameon=False)
+            else:
+                ax.legend(loc="best", fontsize=8, frameon=False)
+        if source is not False:
+            text = source if isinstance(source, str) else _source_text(data) + (
+                ". Open markers: values before a definition break (not comparable with later "
+                "values)." if any_break else ".")
+            _caption(ax, text)
+    return ax

@@ -68,24 +68,24 @@ from tpforecast.forecasting import (
     HORIZON_END,
     KEY,
     ForecastWarning,
-    _check_target,
-    _fit,
-    _historic_pp,
-    _prepare_targets,
-    _resolve_models,
-    _seed_rng,
-    _Split,
-    _targets_for,
-    _warn_skipped,
+    SplitSeries,
+    check_target,
+    fit_models,
+    historic_pace,
+    prepare_targets,
     progress_bar,
+    resolve_models,
     series_label,
+    series_rng,
     split_series,
+    targets_for,
+    warn_skipped,
 )
 from tpforecast.models import (
     FittedModel,
     SeriesData,
     TrendModel,
-    _check_levels,
+    check_levels,
     get_model,
     stable_seed,
 )
@@ -650,7 +650,7 @@ class _Base:
         """Simulated share paths on ``grid`` (stable per-series seed), computed once."""
         if self._paths is None:
             self._paths = self.fitted.simulate(self.grid, self.n_paths,
-                                               _seed_rng(self.seed, self.key, self.model))
+                                               series_rng(self.seed, self.key, self.model))
         return self._paths
 
     def _cols(self, years: np.ndarray) -> np.ndarray:
@@ -665,11 +665,11 @@ class _Base:
         probs = np.asarray(probs, dtype=float)
         if years.size == 0:
             return np.empty((probs.size, 0))
-        marg = self.fitted._marginal(years - self.last_year)
+        marg = self.fitted.marginal(years - self.last_year)
         if marg is not None:
             dist = stats.norm if math.isinf(marg.df) else stats.t(marg.df)
             z = np.asarray(dist.ppf(probs), dtype=float)[:, None]
-            return self.fitted._to_share(marg.loc[None, :] + z * marg.scale[None, :])
+            return self.fitted.to_share(marg.loc[None, :] + z * marg.scale[None, :])
         return np.quantile(self.paths[:, self._cols(years)], probs, axis=0)
 
     def prob_at_least(self, years: np.ndarray, thr: np.ndarray) -> np.ndarray:
@@ -680,7 +680,7 @@ class _Base:
         inside = (thr > 0) & (thr <= 1)
         if not inside.any():
             return out
-        marg = self.fitted._marginal(years[inside] - self.last_year)
+        marg = self.fitted.marginal(years[inside] - self.last_year)
         if marg is not None:
             t = thr[inside]
             x = logit(t) if self.fitted.scale == "logit" else t
@@ -703,12 +703,12 @@ class _Engine:
         self.series = series
         self.full = split_series(series, None)  # checks every series (bad input raises here)
         self.seed, self.n_paths, self.end = int(seed), int(n_paths), int(end)
-        self._splits: dict[int | None, _Split | str] = {None: self.full}
+        self._splits: dict[int | None, SplitSeries | str] = {None: self.full}
         self._bases: dict[tuple[Any, ...], _Base | str] = {}
         self.skipped: list[dict[str, Any]] = list(self.full.skipped)
         self.notes: list[dict[str, Any]] = []
 
-    def split(self, as_of: int | None) -> _Split | str:
+    def split(self, as_of: int | None) -> SplitSeries | str:
         """The split for an information set, or the reason there is no series in it."""
         if as_of not in self._splits:
             try:
@@ -726,7 +726,7 @@ class _Engine:
                 self._bases[ck] = f"no observation up to as_of={as_of}"
             else:
                 skipped: list[dict[str, Any]] = []
-                fitted = _fit([model], key, split.data[key], skipped, self.notes).get(model.name)
+                fitted = fit_models([model], key, split.data[key], skipped, self.notes).get(model.name)
                 if fitted is None:
                     self._bases[ck] = skipped[-1]["reason"] if skipped else "fit failed"
                 else:
@@ -744,7 +744,7 @@ def _effective_start(start: int | None, last_year: int) -> int:
 
 
 def _targets_frame(target: Any, year: int) -> pd.DataFrame | float:
-    """``_prepare_targets`` for a float or a targets frame ("targets" -> load_targets())."""
+    """``prepare_targets`` for a float or a targets frame ("targets" -> load_targets())."""
     if isinstance(target, str):
         if target != "targets":
             raise TpModelError(f"target must be a fraction, a targets frame or 'targets'; got "
@@ -752,7 +752,7 @@ def _targets_frame(target: Any, year: int) -> pd.DataFrame | float:
         from tpforecast.core import load_targets
 
         target = load_targets()
-    return _prepare_targets(target, year)
+    return prepare_targets(target, year)
 
 
 _KIND_RANK = {"ambition": 0, "goal": 1}
@@ -767,7 +767,7 @@ def _goals(tgt: pd.DataFrame | float, key: tuple[str, ...], year: int | None,
     """
     if not isinstance(tgt, pd.DataFrame):
         return [(float(tgt), year, "", "")]
-    rows = _targets_for(tgt, key)
+    rows = targets_for(tgt, key)
     if rows.empty:
         return []
     goals = []
@@ -912,10 +912,10 @@ def required_acceleration(
     is_frame = isinstance(target, pd.DataFrame | str)
     # validates ramp, base, start vs a fixed target year (naming the scenario and field)
     Scenario(label, start=start, ramp_years=ramp_years, base=base,
-             solve=Solve("targets" if is_frame else _check_target(target), None if is_frame
+             solve=Solve("targets" if is_frame else check_target(target), None if is_frame
                          else int(year), float(probability)))
     tgt = _targets_frame(target, int(year))
-    model_objs = [get_model(LAST_MODEL)] if base == "last" else _resolve_models(models)
+    model_objs = [get_model(LAST_MODEL)] if base == "last" else resolve_models(models)
     info = as_of if as_of is not None else (start - 1 if start is not None else None)
     goals_end = int(year)
     if isinstance(tgt, pd.DataFrame) and not tgt.empty:
@@ -950,7 +950,7 @@ def required_acceleration(
             "median_check", *(["target_kind"] if is_frame else []), "note"]
     out = _typed(pd.DataFrame(rows, columns=cols))
     out.attrs.update(skipped=eng.skipped, fit_notes=eng.notes, unmatched=unmatched)
-    _warn_skipped([s for s in eng.skipped if s["model"] != "*"], "required_acceleration")
+    warn_skipped([s for s in eng.skipped if s["model"] != "*"], "required_acceleration")
     return out
 
 
@@ -965,7 +965,7 @@ def _required_row(b: _Base, data: SeriesData, key: tuple[str, ...], model: str, 
         "probability": probability, "last_year": b.last_year, "last_share": data.last_share,
         "baseline_median": math.nan, "baseline_p_target": math.nan,
         "required_shift_pp": math.nan, "required_pp_per_year": math.nan,
-        "historic_pp_per_year": _historic_pp(data), "p_check": math.nan,
+        "historic_pp_per_year": historic_pace(data), "p_check": math.nan,
         "median_check": math.nan, "note": "",
     }
     if start is not None and start > year:
@@ -1057,7 +1057,7 @@ def years_to_target(
     if not _is_int(horizon):
         raise TpModelError(f"horizon must be a year (int); got {horizon!r}")
     tgt = _targets_frame(target, int(horizon))
-    model_objs = [get_model(LAST_MODEL)] if base == "last" else _resolve_models(models)
+    model_objs = [get_model(LAST_MODEL)] if base == "last" else resolve_models(models)
     eng = _Engine(series, seed, n_paths, max(HORIZON_END, int(horizon)))
     split = eng.split(as_of)
     if isinstance(split, str):
@@ -1117,7 +1117,7 @@ def years_to_target(
             "note"]
     out = _typed(pd.DataFrame(rows, columns=cols))
     out.attrs.update(skipped=eng.skipped, fit_notes=eng.notes, unmatched=unmatched)
-    _warn_skipped([s for s in eng.skipped if s["model"] != "*"], "years_to_target")
+    warn_skipped([s for s in eng.skipped if s["model"] != "*"], "years_to_target")
     return out
 
 
@@ -1214,7 +1214,7 @@ def acceleration_table(
     if s.empty:
         raise TpModelError(f"acceleration_table: no series left after filtering region={region}, "
                            f"sex={sex}, canonical={canonical}, origin={origin}")
-    chain = _resolve_models(models)
+    chain = resolve_models(models)
     parts = []
     reasons: dict[tuple[Any, ...], str] = {}
     for st in starts:
@@ -1244,7 +1244,7 @@ def acceleration_table(
     hist: dict[tuple[str, ...], float] = {}
     try:
         hsplit = split_series(s, hist_as_of)
-        hist = {k: _historic_pp(d) for k, d in hsplit.data.items()}
+        hist = {k: historic_pace(d) for k, d in hsplit.data.items()}
     except TpModelError:
         pass
     with warnings.catch_warnings():
@@ -1456,8 +1456,8 @@ def run_scenarios(
     >>> res = tp.run_scenarios(tp.load_series().query("region == 'NL'"))  # doctest: +SKIP
     """
     scns = _coerce_scenarios(scenarios)
-    model_objs = _resolve_models(models)
-    levels = _check_levels(levels)
+    model_objs = resolve_models(models)
+    levels = check_levels(levels)
     if not _is_int(until):
         raise TpModelError(f"until must be a year (int); got {until!r}")
     as_of = _int_or_none(as_of, "as_of")
@@ -1581,7 +1581,7 @@ def run_scenarios(
         warnings.warn(f"run_scenarios: shares outside [0, 1] were clipped for {shown}{more}; "
                       "see result.attrs['clipped']", ScenarioClipWarning, stacklevel=2)
     real_skips = [s for s in eng.skipped if s["model"] != "*" or "scenario" in s]
-    _warn_skipped(real_skips, "run_scenarios")
+    warn_skipped(real_skips, "run_scenarios")
     return out
 
 
