@@ -18,7 +18,7 @@ install: $(STAMP)
 
 ## The main job: figures, HTML and Markdown report from the bundled data into reports/.
 report: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports
+	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports --readme README.md
 
 ## All tests: unit, property, data rebuild, notebooks (nbval), report in headless Chromium.
 test: $(STAMP)
