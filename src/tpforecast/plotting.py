@@ -20,7 +20,15 @@ import pandas as pd
 
 from tpforecast.errors import TpModelError
 
-__all__ = ["FIGSIZE", "PALETTE", "plot_forecast", "plot_reachability", "plot_scenarios"]
+__all__ = [
+    "FIGSIZE",
+    "PALETTE",
+    "plot_forecast",
+    "plot_panels",
+    "plot_reachability",
+    "plot_scenarios",
+    "plot_series",
+]
 
 #: Default figure size in inches (width, height) for single-panel figures.
 FIGSIZE: tuple[float, float] = (8.0, 4.8)
@@ -205,6 +213,15 @@ def plot_forecast(
     return ax
 
 
+def _p_text(p: float) -> str:
+    """A probability as text, without claiming certainty that simulation cannot give."""
+    if p < 0.005:
+        return "p < 0.01"
+    if p > 0.995:
+        return "p > 0.99"
+    return f"p = {p:.2f}"
+
+
 def plot_reachability(
     reach: pd.DataFrame,
     ax: Any = None,
@@ -259,7 +276,7 @@ def plot_reachability(
                    label="target", zorder=3)
         for yv, hv, m, p in zip(ypos, hi, mean, r["p_reach"], strict=True):
             xt = hv if np.isfinite(hv) else m
-            text = "p = n/a" if pd.isna(p) else f"p = {float(p):.2f}"
+            text = "p = n/a" if pd.isna(p) else _p_text(float(p))
             ax.annotate(text, (xt, yv), xytext=(6, 0), textcoords="offset points",
                         va="center", fontsize=8)
         ax.set_yticks(ypos, names)
@@ -603,3 +620,53 @@ def plot_series(
                 "values)." if any_break else ".")
             _caption(ax, text)
     return ax
+
+
+def plot_panels(
+    series: pd.DataFrame,
+    *,
+    panel: str = "level",
+    hue: str = "region",
+    targets: float | dict[str, float] | pd.DataFrame | None = None,
+    title: str | None = None,
+    panel_size: tuple[float, float] = (4.4, 3.8),
+) -> Any:
+    """Small multiples of :func:`plot_series`: one panel per value of ``panel``.
+
+    Parameters
+    ----------
+    series
+        Series frame (``load_series()`` layout).
+    panel
+        Column whose values get a panel each, in order of appearance (default ``level``).
+    hue
+        Column that labels and colours the lines within a panel (default ``region``); colours
+        are the same in every panel.
+    targets
+        Passed on to :func:`plot_series`.
+    title
+        Figure title (default none).
+    panel_size
+        Size of one panel in inches.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One Axes per panel, a single legend (on the last panel) and the source caption.
+    """
+    import matplotlib.pyplot as plt
+
+    values = list(dict.fromkeys(series[panel].astype(str)))
+    if not values:
+        raise TpModelError("series is empty: nothing to plot")
+    with _style():
+        fig, axes = plt.subplots(1, len(values), squeeze=False,
+                                 figsize=(panel_size[0] * len(values), panel_size[1]))
+        for i, (ax, value) in enumerate(zip(axes[0], values, strict=True)):
+            last = i == len(values) - 1
+            plot_series(series[series[panel].astype(str) == value], ax=ax, hue=hue,
+                        targets=targets, title=value, legend=last, source=last)
+        if title:
+            fig.suptitle(title, fontweight="bold")
+        fig.tight_layout()
+    return fig

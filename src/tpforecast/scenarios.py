@@ -8,7 +8,8 @@ A :class:`Scenario` describes a future for the series it applies to. It is one o
   extra growth per year from ``start`` on (optionally reached over ``ramp_years``, optionally stopping after ``end``);
 - a **solved** shift (``solve``): the extra growth per year is solved per series so that the
   probability of being at or above a target in the target year equals a given probability
-  (:func:`required_acceleration`);
+  (:func:`required_acceleration`); a series already on track gets no extra growth (an
+  acceleration is never negative), while ``required_acceleration`` reports the signed slack;
 - a fixed **path** of shares per year (deterministic: no uncertainty band).
 
 The built-ins live in ``data/scenarios.yml`` (read by :func:`load_scenarios`):
@@ -1518,7 +1519,9 @@ def run_scenarios(
                     if isinstance(solved, str):
                         eng.skip(key, model_name, solved, scenario=scn.name)
                         continue
-                    extra = solved
+                    # an acceleration is never negative: a series already on track keeps
+                    # its baseline (required_acceleration reports the signed slack)
+                    extra = max(solved, 0.0)
                 else:
                     extra = scn.extra_for(key[1])
                 end_y = scn.end

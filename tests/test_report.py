@@ -1,0 +1,105 @@
+"""`tpforecast report`: files, determinism, README headline, and rendering in headless Chromium."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import matplotlib.image as mpimg
+import numpy as np
+import pytest
+
+from tpforecast.report import README_END, README_START, build_report
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = ["headline", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
+           "oost"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    build_report(out, seed=0)
+    return out
+
+
+def test_files_written(report):
+    assert (report / "report.html").stat().st_size > 50_000
+    assert (report / "summary.md").exists()
+    for name in FIGURES:
+        for ext in ("png", "svg"):
+            assert (report / "figures" / f"{name}.{ext}").stat().st_size > 5_000, name
+
+
+def test_html_is_self_contained(report):
+    html = (report / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= len(FIGURES)
+    assert not re.search(r"""(src|href)=["']?(https?:|//|figures/)""", html)
+    assert "<table" in html and "P(40% in 2020), as of 2016" in html
+
+
+def test_headline_table_has_every_main_level(report):
+    md = (report / "summary.md").read_text(encoding="utf-8")
+    table = md.split("## Headline per level")[1].split("![")[0]
+    for level in ["havo", "vwo", "mbo", "hbo", "wo", "ho", "vmbo_bb", "vmbo_kb"]:
+        assert re.search(rf"^\|\s*{level}\s*\|", table, flags=re.M), level
+
+
+def test_report_is_reproducible_and_committed(report):
+    """The committed reports/summary.md is what `make report` builds today (same seed)."""
+    committed = ROOT / "reports" / "summary.md"
+    assert committed.exists(), "run `make report` and commit reports/"
+    assert (report / "summary.md").read_text() == committed.read_text(), (
+        "reports/ is stale: run `make report` and commit")
+    assert (report / "figures" / "headline.svg").read_bytes() == (
+        ROOT / "reports" / "figures" / "headline.svg").read_bytes()
+
+
+def test_readme_shows_the_headline_table_and_figure():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split(README_START)[1].split(README_END)[0].strip()
+    summary = (ROOT / "reports" / "summary.md").read_text(encoding="utf-8")
+    assert block and block in summary
+    assert "reports/figures/headline.png" in readme
+    assert (ROOT / "reports" / "figures" / "headline.png").exists()
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed in CI (.ci/run installs Debian's package)")
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    return path
+
+
+def _headless(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}"]
+    return subprocess.run([_chromium(), *flags, *args], capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+@pytest.mark.browser
+def test_renders_in_headless_chromium(report, tmp_path):
+    url = (report / "report.html").as_uri()
+    dom = _headless(tmp_path, "--dump-dom", url)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert dom.stdout.count("<svg") >= len(FIGURES)
+    rows = re.findall(r"<tr>", dom.stdout.split("Headline per level")[1].split("</table>")[0])
+    assert len(rows) >= 9  # header + one row per level
+
+    shot = tmp_path / "shot.png"
+    proc = _headless(tmp_path, f"--screenshot={shot}", "--window-size=1200,2600", url)
+    assert proc.returncode == 0 and shot.exists(), proc.stderr[-2000:]
+    img = mpimg.imread(shot)[..., :3]
+    ink = (img.mean(axis=2) < 0.85).mean()  # fraction of non-white pixels
+    assert img.std() > 0.05 and ink > 0.02, (img.std(), ink)
+    # the figures are drawn, not only text: some strongly coloured pixels
+    saturation = img.max(axis=2) - img.min(axis=2)
+    assert (saturation > 0.3).mean() > 0.001
+    assert np.isfinite(img).all()
