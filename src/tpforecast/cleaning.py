@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from tpforecast.core import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.errors import TpDataError
 from tpforecast.mappings import (
     load_breaks,
@@ -53,27 +54,9 @@ from tpforecast.mappings import (
     parse_school_year,
 )
 
-__all__ = ["LOG_COLUMNS", "SERIES_COLUMNS", "SERIES_DTYPES", "CleanResult", "clean_figures"]
+__all__ = ["LOG_COLUMNS", "CleanResult", "clean_figures"]
 
 KEY = ["indicator", "level", "region", "sex", "year"]
-SERIES_DTYPES: dict[str, str] = {
-    "indicator": "str",
-    "level": "str",
-    "region": "str",
-    "sex": "str",
-    "year": "Int64",
-    "share": "Float64",
-    "share_lo": "Float64",
-    "share_hi": "Float64",
-    "n_tech": "Int64",
-    "n_total": "Int64",
-    "source": "str",
-    "edition": "str",
-    "origin": "str",
-    "canonical": "bool",
-    "flags": "str",
-}
-SERIES_COLUMNS = list(SERIES_DTYPES)
 LOG_COLUMNS = ["step", "action", "rows", "reason", "example"]
 # better quality first: breaks ties between editions of the same date
 _QUALITY_RANK = {"reported": 0, "derived": 1, "approximate": 2, "inferred": 3, "proxy": 4}

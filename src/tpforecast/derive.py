@@ -19,34 +19,18 @@ from typing import Any
 
 import pandas as pd
 
+from tpforecast.core import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.duo import read_duo
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 from tpforecast.regions import canonical_province, load_regions, province_of
 from tpforecast.shares import stack_counts, technical_share
 
-__all__ = ["DEFAULT_REGIONS", "SERIES_COLUMNS", "derive_duo_series", "load_duo_indicators"]
+__all__ = ["DEFAULT_REGIONS", "derive_duo_series", "load_duo_indicators"]
 
 DEFAULT_REGIONS = ("NL", "Oost", "Overijssel", "Gelderland")
 SOURCE_PREFIX = "shared/data/raw"
 NATIONAL = "NL"
-SERIES_COLUMNS = [
-    "indicator",
-    "level",
-    "region",
-    "sex",
-    "year",
-    "share",
-    "share_lo",
-    "share_hi",
-    "n_tech",
-    "n_total",
-    "source",
-    "edition",
-    "origin",
-    "canonical",
-    "flags",
-]
 _KEY = ["indicator", "level", "region", "sex", "year"]
 _INDICATOR_COLUMNS = [
     "indicator",
@@ -247,24 +231,7 @@ def _series_for(counts: pd.DataFrame, spec: Any) -> pd.DataFrame:
 
 
 def _finish(series: pd.DataFrame) -> pd.DataFrame:
-    dtypes = {
-        "indicator": "str",
-        "level": "str",
-        "region": "str",
-        "sex": "str",
-        "year": "Int64",
-        "share": "Float64",
-        "share_lo": "Float64",
-        "share_hi": "Float64",
-        "n_tech": "Int64",
-        "n_total": "Int64",
-        "source": "str",
-        "edition": "str",
-        "origin": "str",
-        "canonical": "bool",
-        "flags": "str",
-    }
-    series = series[SERIES_COLUMNS].astype(dtypes)
+    series = series[SERIES_COLUMNS].astype(SERIES_DTYPES)
     series = series.sort_values(_KEY, kind="stable").reset_index(drop=True)
     if series.duplicated(_KEY).any():
         raise TpDataError(
