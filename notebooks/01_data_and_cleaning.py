@@ -1,0 +1,152 @@
+# %% [markdown]
+# # 1. The data: sources, definitions, cleaning and provenance
+#
+# **Question of the project.** In 2013 the Dutch *Nationaal Techniekpact 2020* set the goal that
+# by 2020 "4 op de 10 jongeren kiest voor een bètatechnische opleiding" (40% of young people
+# choose a beta/technical programme). Landsdeel Oost (Overijssel and Gelderland) adopted the same
+# goal per level ("40% instroom in bètatechnische studies in 2020", *Notitie doorontwikkeling
+# Techniekpact Oost 2020*). Before asking whether that was reachable, this notebook shows what
+# the numbers are, where they come from and what had to be repaired to make them usable.
+#
+# Everything here is read from the bundled, committed dataset (`tp.load_series()`); nothing is
+# downloaded.
+
+# %% tags=["parameters"]
+REGION = "NL"
+SEX = "all"
+LEVELS = ["vmbo_bb", "vmbo_kb", "vmbo_gltl", "havo", "vwo", "havo_vwo", "mbo", "hbo", "wo", "ho"]
+
+# %%
+import matplotlib
+
+matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
+
+import pandas as pd
+
+import tpforecast as tp
+from tpforecast import analysis as an
+from tpforecast.core import series_keys
+from tpforecast.mappings import load_breaks
+from tpforecast.paths import data_dir
+
+pd.set_option("display.width", 120)
+pd.set_option("display.max_colwidth", 60)
+series = tp.load_series()
+log = pd.read_csv(data_dir() / "processed" / "clean_log.csv")
+print(f"{len(series)} rows, {len(series_keys(series))} series")
+print(series.groupby("origin").size().rename("rows").to_string())
+
+# %% [markdown]
+# ## Two kinds of sources
+#
+# * **Published monitor figures** (`origin == "published"`): the Techniekpact monitor
+#   (editions 2016-2024), VHTO figure pages, onderwijsincijfers.nl (CBS data), the Twente Index
+#   and the tables in the policy documents. These are the official headline numbers, but they
+#   come as printed whole percentages, from many editions that revise each other, and with
+#   definitions that changed over time. Cited per row with URL and edition.
+# * **DUO open onderwijsdata** (`origin == "duo"`, indicators `duo_*`): the raw enrolment
+#   files (mbo participants and hbo/wo first-years 2015-2019, vo exam candidates
+#   2019/20-2023/24). From these the package computes the same share for the Netherlands,
+#   landsdeel Oost, Overijssel and Gelderland, so regions can be compared like for like.
+#
+# Licences: DUO open data (credit "DUO"), CBS data under CC-BY 4.0 (credit "CBS"), Techniekpact
+# monitor figures and policy documents cited per row as published figures.
+
+# %% [markdown]
+# ## Definitions and their breaks
+#
+# A share is only comparable over time if the definition stays the same. Three changes matter:
+#
+# * **vmbo profile reform 2016/17.** New exam profiles replaced the old sectors; the monitor's
+#   figures before 2016/17 also counted technical intersectoral programmes. Values before the
+#   reform carry the flag `pre_break:vmbo_profile_reform_2016` and are drawn with open markers.
+# * **mbo definition switch (2018 edition).** From the 2018 edition the monitor counts technical
+#   programmes per programme (SBB list) and re-applied that backwards; figures of earlier
+#   editions (e.g. the 31% for 2014/15 in the *Techniekpact inzet 2016-2020*) are on the old
+#   domain basis. They are moved to their own indicator `mbo_instroom_tech_domain`, so the
+#   headline mbo series holds one definition only.
+# * **Higher-education edition shifts.** Monitor editions re-apply the current list of
+#   beta-technical programmes backwards, so the same year gets slightly different counts in
+#   different editions. The rule: the newest edition wins; every superseded value stays in the
+#   clean log (table below).
+
+# %%
+breaks = load_breaks()
+breaks[["break_id", "indicator", "first_year", "action", "to_indicator"]]
+
+# %%
+an.edition_conflicts(log, indicator="ho_instroom_betatech")
+
+# %% [markdown]
+# The revisions in higher education are small (a few entrants out of ~22,000), so the choice of
+# edition does not move any share by more than a rounding step; they are listed to show that
+# nothing was silently overwritten.
+#
+# ## What cleaning changed
+#
+# `tp.clean_figures` turned the raw published table into the canonical series. Every change,
+# drop, move or flag is in the clean log; per step:
+
+# %%
+an.summarize_clean_log(log)
+
+# %%
+steps = an.summarize_clean_log(log)
+dropped = int(steps.loc[steps["action"] == "dropped", "rows"].sum())
+resolved = int(steps.loc[steps["action"] == "resolved", "entries"].sum())
+print(f"log entries: {len(log)}; input rows dropped (each with a reason): {dropped}; "
+      f"keys where editions disagreed: {resolved}")
+
+# %% [markdown]
+# Read this as: school years written in five notations were parsed, percentages became
+# fractions, target rows were moved to the separate targets table, known mislabels were fixed
+# from `data/mappings/corrections.csv`, and only 8 input rows were dropped, each with a logged
+# reason (a value without a school year; indicators marked as not usable in
+# `data/mappings/indicators.csv`).
+#
+# ## The headline series per level and their provenance
+#
+# For each level one indicator is the *canonical* (headline) one; the table shows how many
+# years have a share, the span, how many sources and editions stand behind it, the quality of
+# the values (reported = printed in the source, derived = arithmetic on printed numbers,
+# inferred = the school year was inferred) and the breaks.
+
+# %%
+headline = an.headline_series(series, LEVELS, region=REGION, sex=SEX)
+prov = an.series_provenance(headline)
+prov[["indicator", "level", "n_share", "first_year", "last_year", "n_sources", "n_editions",
+      "quality", "breaks"]]
+
+# %%
+short = prov.loc[prov["n_share"] < 3, "level"].tolist()
+print("levels with fewer than 3 published shares (no trend can be fitted):", ", ".join(short))
+
+# %% [markdown]
+# Two headline series are too thin to model: vmbo gl/tl with a NaSk package (2 values, 2005/06
+# and 2014/15) and havo/vwo pooled (2 values). Their own ambitions (40% and 55%) are therefore
+# judged on the separate series that exist (vmbo gl and tl diploma series; havo and vwo
+# separately) where possible.
+
+# %%
+ax = tp.plot_series(headline, targets=0.40, figsize=(10, 5.2),
+                    title="Share of pupils and entrants choosing technique, the Netherlands")
+an.show(ax)
+
+# %% [markdown]
+# Where the levels stand: vwo has been far above 40% for years (but this is the N-profile
+# share of pupils, not the intake in technical study); havo crossed 40% in 2013/14-2019/20 and
+# fell back; the intake levels the 40% goal is about (mbo, hbo, wo) sit at 23-35% with flat
+# lines since about 2017.
+#
+# ## The DUO-derived series
+#
+# These series exist for four regions and by sex; they are short (five years each) and two of
+# them are proxies: mbo counts all *participants*, not first-years, and the vo series count exam
+# candidates (2019/20 onwards) standing in for profile choice. Regions are where the institution
+# is, not where the student lives.
+
+# %%
+duo = series.loc[(series["origin"] == "duo") & (series["region"] == REGION)
+                 & (series["sex"] == SEX)]
+an.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_year",
+                           "other_flags"]]
