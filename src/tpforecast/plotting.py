@@ -71,8 +71,8 @@ def _new_axes(ax: Any = None, figsize: tuple[float, float] = FIGSIZE) -> Any:
     return ax
 
 
-def _percent_axis(ax: Any, axis: str = "y", decimals: int = 0) -> None:
-    """Format an axis holding fractions as percentages."""
+def _percent_axis(ax: Any, axis: str = "y", decimals: int | None = None) -> None:
+    """Format an axis holding fractions as percentages (decimals as the tick spacing needs)."""
     from matplotlib.ticker import PercentFormatter
 
     fmt = PercentFormatter(xmax=1.0, decimals=decimals)
