@@ -122,6 +122,12 @@ hc.loc[hc["year"] == TARGET_YEAR].pivot_table(index="level", columns="model", va
 # %%
 an.hindcast_summary(hc).round(2)
 
+# %%
+fig = tp.plot_hindcast(hc, year=TARGET_YEAR, target=TARGET,
+                       title=f"Hindcast: what each model said about {TARGET_YEAR}/"
+                       f"{(TARGET_YEAR + 1) % 100} with the data to {AS_OF}/{(AS_OF + 1) % 100}")
+an.show(fig)
+
 # %% [markdown]
 # The trend models of 2016 expected more growth than came (mbo excepted, where they expected a
 # decline that did not come); "no change" was closest. The default model's 80% intervals

@@ -80,3 +80,26 @@ def test_plot_reachability():
 def test_plot_reachability_rejects_other_frames():
     with pytest.raises(TpModelError, match="lacks column"):
         tp.plot_reachability(pd.DataFrame({"mean": [0.3]}))
+
+
+def test_plot_hindcast_panels_per_level():
+    from tpforecast.plotting import plot_hindcast
+
+    rows = []
+    for level, actual in [("havo", 0.39), ("mbo", 0.28), ("wo", 0.34)]:
+        for i, model in enumerate(["auto", "drift"]):
+            mid = actual + 0.02 * (i + 1)
+            rows.append(dict(level=level, model=model, year=2020, mean=mid, lo_80=mid - 0.03,
+                             hi_80=mid + 0.03, actual=actual))
+    synthetic_hindcast = pd.DataFrame(rows)
+    fig = plot_hindcast(synthetic_hindcast, target=0.40, ncols=2)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert [ax.get_title() for ax in visible] == ["havo", "mbo", "wo"]
+    # per panel: one error bar per model, the published line and the target line
+    for ax, actual in zip(visible, [0.39, 0.28, 0.34], strict=True):
+        assert len(ax.containers) == 2
+        ys = sorted(line.get_ydata()[0] for line in ax.get_lines() if len(line.get_ydata()) == 2)
+        assert actual in ys and 0.40 in ys
+    assert "2020/21" in fig._suptitle.get_text()
+    with pytest.raises(tp.TpModelError, match="no rows for 2019"):
+        plot_hindcast(synthetic_hindcast, year=2019)

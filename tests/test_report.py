@@ -15,7 +15,7 @@ import pytest
 from tpforecast.report import README_END, README_START, build_report
 
 ROOT = Path(__file__).resolve().parents[1]
-FIGURES = ["headline", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
+FIGURES = ["headline", "hindcast", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
            "oost"]
 
 

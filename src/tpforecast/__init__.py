@@ -45,6 +45,8 @@ _EXPORTS: dict[str, str] = {
     "years_to_target": "scenarios",
     "plot_series": "plotting",
     "plot_forecast": "plotting",
+    "plot_hindcast": "plotting",
+    "plot_panels": "plotting",
     "plot_reachability": "plotting",
     "plot_scenarios": "plotting",
     "build_report": "report",
@@ -75,7 +77,14 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tpforecast.figures import load_figures
     from tpforecast.forecasting import forecast, reachability, reachability_combined
     from tpforecast.models import available_models
-    from tpforecast.plotting import plot_forecast, plot_reachability, plot_scenarios, plot_series
+    from tpforecast.plotting import (
+        plot_forecast,
+        plot_hindcast,
+        plot_panels,
+        plot_reachability,
+        plot_scenarios,
+        plot_series,
+    )
     from tpforecast.report import build_report
     from tpforecast.scenarios import (
         Scenario,

@@ -24,6 +24,7 @@ __all__ = [
     "FIGSIZE",
     "PALETTE",
     "plot_forecast",
+    "plot_hindcast",
     "plot_panels",
     "plot_reachability",
     "plot_scenarios",
@@ -669,4 +670,89 @@ def plot_panels(
         if title:
             fig.suptitle(title, fontweight="bold")
         fig.tight_layout()
+    return fig
+
+
+def plot_hindcast(
+    hindcast: pd.DataFrame,
+    *,
+    year: int | None = None,
+    target: float | None = None,
+    ncols: int = 4,
+    panel_size: tuple[float, float] = (3.4, 3.0),
+    title: str | None = None,
+) -> Any:
+    """What each model said, with data up to a cut-off, next to what happened.
+
+    Parameters
+    ----------
+    hindcast
+        Output of :func:`~tpforecast.backtesting.hindcast` (or
+        :func:`~tpforecast.analysis.hindcast_table`): ``level, model, year, mean, lo_80,
+        hi_80, actual`` per series.
+    year
+        The forecast year to show (default: the latest in ``hindcast``).
+    target
+        A target share drawn as a dashed line in every panel.
+    ncols, panel_size
+        Panel layout: panels per row and the size of one panel in inches.
+    title
+        Figure title (default names the year).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One panel per level: per model the median and 80% interval (error bar), the published
+        value as a black line.
+    """
+    import matplotlib.pyplot as plt
+
+    need = ["level", "model", "year", "mean", "lo_80", "hi_80", "actual"]
+    missing = [c for c in need if c not in hindcast.columns]
+    if missing:
+        raise TpModelError(f"hindcast lacks column(s) {', '.join(missing)}; pass hindcast()")
+    year = int(hindcast["year"].max()) if year is None else int(year)
+    rows = hindcast.loc[(hindcast["year"] == year).to_numpy()]
+    if rows.empty:
+        raise TpModelError(f"hindcast has no rows for {year}")
+    levels = list(dict.fromkeys(rows["level"]))
+    models = list(dict.fromkeys(rows["model"]))
+    colours = dict(zip(models, PALETTE["cycle"] * 3, strict=False))
+    nrows = -(-len(levels) // ncols)
+    with _style():
+        fig, axes = plt.subplots(nrows, min(ncols, len(levels)), squeeze=False,
+                                 figsize=(panel_size[0] * min(ncols, len(levels)),
+                                          panel_size[1] * nrows))
+        for ax, level in zip(axes.flat, levels, strict=False):
+            sub = rows.loc[(rows["level"] == level).to_numpy()].set_index("model")
+            for i, model in enumerate(models):
+                if model not in sub.index:
+                    continue
+                r = sub.loc[model]
+                lo, mid, hi = float(r["lo_80"]), float(r["mean"]), float(r["hi_80"])
+                ax.errorbar([i], [mid], yerr=[[mid - lo], [hi - mid]], fmt="o",
+                            color=colours[model], elinewidth=2.5, ms=5, capsize=0)
+            actual = sub["actual"].dropna()
+            if len(actual):
+                ax.axhline(float(actual.iloc[0]), color=PALETTE["data"], lw=1.5,
+                           label="published")
+            if target is not None:
+                ax.axhline(float(target), color=PALETTE["target"], lw=1, ls="--",
+                           label=f"target {100 * target:.0f}%")
+            ax.set_xticks(range(len(models)), models, rotation=45, ha="right", fontsize=8)
+            ax.set_title(level)
+            _percent_axis(ax, "y")
+        for ax in list(axes.flat)[len(levels):]:
+            ax.set_visible(False)
+        axes[0, 0].set_ylabel("share choosing technique")
+        axes[0, 0].legend(loc="best", fontsize=8, frameon=False)
+        cut = hindcast["as_of"].dropna().unique() if "as_of" in hindcast else []
+        data_txt = f" with the data up to {int(cut[0])}/{(int(cut[0]) + 1) % 100:02d}" \
+            if len(cut) == 1 else ""
+        fig.suptitle(title or f"Hindcast: what the models said about {year}/"
+                     f"{(year + 1) % 100:02d}{data_txt}", fontweight="bold")
+        fig.tight_layout()
+        fig.text(0.01, -0.01, "Dots and bars: model median and 80% prediction interval; black "
+                 "line: the value published afterwards. Source: Techniekpact monitor.",
+                 fontsize=7, color="#555555", ha="left", va="top")
     return fig

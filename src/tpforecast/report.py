@@ -9,6 +9,7 @@ figure files without creation dates.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -110,8 +111,27 @@ def _save(fig: Any, out: Path, name: str) -> str:
         fig.savefig(figdir / f"{name}.svg", bbox_inches="tight",
                     metadata={"Date": None, "Creator": None})
     plt.close(fig)
-    svg = (figdir / f"{name}.svg").read_text(encoding="utf-8")
+    path = figdir / f"{name}.svg"
+    svg = _stable_svg_ids(path.read_text(encoding="utf-8"), prefix=name)
+    path.write_text(svg, encoding="utf-8")
     return svg[svg.index("<svg"):]  # inline: drop the XML prolog and doctype
+
+
+def _stable_svg_ids(svg: str, prefix: str) -> str:
+    """Renumber matplotlib's clip-path ids in order of appearance.
+
+    Some ids hash object addresses, so they change between runs; sequential ids keep the file
+    identical run to run, and the prefix keeps ids unique when several SVGs are inlined in one
+    HTML page.
+    """
+    ids = list(dict.fromkeys(re.findall(r'<clipPath id="([^"]+)"', svg)))
+    mapping = {old: f"{prefix}-clip{i}" for i, old in enumerate(ids)}
+    if not mapping:
+        return svg
+    pattern = re.compile("|".join(re.escape(f'"{k}"') + "|" + re.escape(f"#{k})")
+                                  for k in mapping))
+    return pattern.sub(lambda m: (f'"{mapping[m.group(0)[1:-1]]}"' if m.group(0).startswith('"')
+                                  else f"#{mapping[m.group(0)[1:-1]]})"), svg)
 
 
 def _figures(series: pd.DataFrame, targets: pd.DataFrame, headline: pd.DataFrame,
@@ -132,6 +152,15 @@ def _figures(series: pd.DataFrame, targets: pd.DataFrame, headline: pd.DataFrame
         f"{DEFAULT_MODEL} (local level; naive for series with fewer than 5 points).",
         lambda: plotting.plot_reachability(
             reach16, title="P(40% in 2020/21), with the data known in 2016"))
+    hind = analysis.hindcast_table(nl, as_of=2015, years=(2019, 2020),
+                                   models=[DEFAULT_MODEL, "naive", "drift", "logit_linear",
+                                           "ensemble"], seed=seed)
+    add("hindcast", "Hindcast: what the models said in 2016, and what happened",
+        "Each model's median and 80% interval for 2020/21 with the data up to 2015/16, against "
+        "the value published afterwards (black line). Trend models were too optimistic.",
+        lambda: plotting.plot_hindcast(
+            hind, year=2020, target=0.40,
+            title="What each model said about 2020/21 with the data up to 2015/16"))
     add("series", "The national series per level",
         "Canonical monitor indicator per level (share of pupils/students choosing a beta-"
         "technical programme); hollow markers precede a definition break.",
