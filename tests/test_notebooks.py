@@ -64,3 +64,18 @@ def test_notebook_calls_the_library(path):
     # analysis logic lives in the library: no model fitting by hand in notebooks
     for forbidden in ["statsmodels", "sm.OLS", "np.polyfit", "def "]:
         assert forbidden not in src, f"{forbidden!r} in {path.name}: move it into tpforecast"
+
+
+def test_papermill_runs_a_notebook_with_other_parameters(tmp_path):
+    """The tagged parameters cell works: notebook 03 judged against 30% instead of 40%."""
+    import papermill as pm
+
+    out = tmp_path / "03_target_30.ipynb"
+    pm.execute_notebook(str(NB_DIR / "03_was_40pct_reachable.ipynb"), str(out),
+                        parameters={"TARGET": 0.30, "N_PATHS": 300}, cwd=str(NB_DIR),
+                        kernel_name="python3", progress_bar=False)
+    nb = json.loads(out.read_text())
+    assert any("injected-parameters" in c["metadata"].get("tags", []) for c in nb["cells"])
+    text = "".join("".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+                   for o in c.get("outputs", []))
+    assert ">= 30% in 2020/21" in text and ">= 40% in 2020/21" not in text
