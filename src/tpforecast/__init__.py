@@ -50,6 +50,8 @@ _EXPORTS: dict[str, str] = {
     "plot_reachability": "plotting",
     "plot_scenarios": "plotting",
     "build_report": "report",
+    "headline_series": "analysis",
+    "headline_table": "analysis",
 }
 
 __all__ = ["TpDataError", "TpError", "TpModelError", "TpScenarioError", *_EXPORTS]
@@ -69,6 +71,7 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
+    from tpforecast.analysis import headline_series, headline_table
     from tpforecast.backtesting import backtest, score
     from tpforecast.build import build_data
     from tpforecast.cleaning import CleanResult, clean_figures
