@@ -10,6 +10,7 @@ import pytest
 from tpforecast.cleaning import LOG_COLUMNS, SERIES_COLUMNS, CleanResult, clean_figures
 from tpforecast.errors import TpDataError
 from tpforecast.figures import FIGURES_COLUMNS, load_figures
+from tpforecast.mappings import load_indicators
 from tpforecast.validation import validate
 
 KEY = ["indicator", "level", "region", "sex", "year"]
@@ -410,3 +411,34 @@ def test_synthetic_aliases_are_mapped(tmp_path: Path) -> None:
     assert (row["level"], row["sex"], row["year"]) == ("havo", "female", 2030)
     assert log["reason"].str.contains("'HAVO' -> 'havo'", regex=False).any()
     assert log["reason"].str.contains("'meisjes' -> 'female'", regex=False).any()
+
+
+def test_synthetic_share_from_counts_of_two_editions_names_both(tmp_path: Path) -> None:
+    figures = synthetic_figures(
+        tmp_path,
+        {"measure": "count_tech", "unit": "persons", "value": "40"},
+        {"measure": "count_total", "unit": "persons", "value": "100",
+         "source_edition": "synthetic older edition 2029-01-01"},
+    )
+    series, log = clean_figures(figures)
+    row = series.iloc[0]
+    assert row["share"] == 0.4
+    assert {"share_from_counts", "derived"} <= flags_of(row)
+    assert row["edition"] == "synthetic edition 2030-01-01 | synthetic older edition 2029-01-01"
+    derived = log[(log["step"] == "shares") & (log["action"] == "changed")]
+    assert derived["rows"].tolist() == [1]
+    reason = derived["reason"].iloc[0]
+    assert "havo4_nprofile/havo/NL/all/2030 = 40 / 100" in reason
+    assert "synthetic older edition 2029-01-01" in reason
+
+
+def test_every_indicator_flag_is_logged(series: pd.DataFrame, log: pd.DataFrame) -> None:
+    indicators = load_indicators()
+    tokens = {t for f in indicators.loc[indicators["include"], "flags"]
+              for t in f.split(";") if t}
+    assert tokens  # institution_location at least
+    flagged = log[(log["step"] == "flags") & (log["action"] == "flagged")]
+    for token in tokens:
+        rows = int(series["flags"].map(lambda f, t=token: t in f.split(";")).sum())
+        entry = flagged[flagged["reason"].str.startswith(f"{token}: ")]
+        assert entry["rows"].tolist() == [rows], token

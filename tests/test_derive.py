@@ -153,7 +153,7 @@ def test_synthetic_ho_sex_and_stacking(synthetic_series: pd.DataFrame) -> None:
     # female: hbo natuur 3 is not technical in hbo (techniek only); wo natuur 3 is
     assert (ho["n_tech"], ho["n_total"]) == (3, 30 + 30)
     assert ho["source"] == (
-        "shared/data/raw/duo-tekkieworden/hbo_inscriptions_2019.csv;"
+        "shared/data/raw/duo-tekkieworden/hbo_inscriptions_2019.csv | "
         "shared/data/raw/duo-tekkieworden/wo_inscriptions_2019.csv"
     )
 
@@ -307,7 +307,8 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
     assert vo["flags"].str.contains("suppressed_cells").any()
     assert not series.loc[series["level"] == "mbo", "flags"].str.contains("suppressed").any()
     for source in set(series["source"]):
-        for part in source.split(";"):
+        assert ";" not in source  # several sources are joined by " | "
+        for part in source.split(" | "):
             assert part.startswith("shared/data/raw/")
             assert (RAW.parents[2] / part).is_file(), part
     assert series["edition"].str.startswith("DUO release").all()
@@ -331,3 +332,24 @@ def test_real_values_equal_technical_share(series: pd.DataFrame) -> None:
 @needs_shared
 def test_real_rebuild_is_byte_identical(series: pd.DataFrame) -> None:
     assert to_csv_bytes(derive_duo_series(RAW)) == to_csv_bytes(series)
+
+
+@pytest.mark.parametrize(
+    ("drop_edition", "duplicate", "line", "column"),
+    [(False, True, 3, "indicator,level"), (True, False, 1, "edition")],
+)
+def test_synthetic_duo_indicators_bad_file(
+    tmp_path: Path, drop_edition: bool, duplicate: bool, line: int, column: str
+) -> None:
+    table = load_duo_indicators().drop(columns="line").head(1)
+    if duplicate:
+        table = pd.concat([table, table])
+    if drop_edition:
+        table = table.drop(columns="edition")
+    path = tmp_path / "synthetic_duo_indicators.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(TpDataError) as exc:
+        load_duo_indicators(path)
+    message = str(exc.value)
+    assert str(path) in message and f"line {line}" in message
+    assert f"column {column!r}" in message

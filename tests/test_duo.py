@@ -267,6 +267,47 @@ def test_synthetic_bad_numbers(tmp_path: Path, value: str) -> None:
     assert_names(exc, path, "2019", line=2)
 
 
+def test_synthetic_value_under_trailing_separator_is_not_lost(tmp_path: Path) -> None:
+    # the header ends in ';' (an unnamed column): a value in that column must raise, not vanish
+    path = write(tmp_path, "synthetic_unnamed.csv", "PLAATSNAAM;2019;\nZWOLLE;4;\nTIEL;3;7\n")
+    with pytest.raises(TpDataError, match="value in field 3") as exc:
+        read_duo(path)
+    assert_names(exc, path, "#3 (beyond the named header)", line=3)
+    assert exc.value.value == "TIEL;3;7"
+
+
+def test_synthetic_trailing_separator_on_header_only(tmp_path: Path) -> None:
+    df = read_duo(write(tmp_path, "synthetic_trailing_header.csv", "PLAATSNAAM;2019;\nZWOLLE;4\n"))
+    assert df["n"].tolist() == [4]
+
+
+def test_synthetic_two_count_columns_for_one_key(tmp_path: Path) -> None:
+    # 'MAN2019' and '2019 MAN' are the same figure: two values for one key are refused
+    path = write(tmp_path, "synthetic_twice.csv", "PLAATSNAAM;MAN2019;2019 MAN\nZWOLLE;4;5\n")
+    with pytest.raises(TpDataError, match="same measure, sex and year") as exc:
+        read_duo(path)
+    assert_names(exc, path, "2019 MAN", line=1)
+
+
+@pytest.mark.parametrize(
+    "header", ["EXAMENKANDIDATEN SCHOOLJAAR 2019-2021 - MAN", "2019/18", "2019-2019"]
+)
+def test_synthetic_unparseable_school_year_in_header(tmp_path: Path, header: str) -> None:
+    path = write(tmp_path, "synthetic_year.csv", f"GEMEENTENAAM;{header}\nZWOLLE;1\n")
+    with pytest.raises(TpDataError, match="unparseable school year") as exc:
+        read_duo(path)
+    assert_names(exc, path, header, line=1)
+
+
+def test_synthetic_json_columns_with_a_missing_entry(tmp_path: Path) -> None:
+    # a missing entry is not an empty cell: it must not become n = 0
+    columns = {"PLAATSNAAM": {"0": "ZWOLLE", "1": "TIEL"}, "2019": {"0": 3}}
+    path = write(tmp_path, "synthetic_columns_gap.json", json.dumps(columns))
+    with pytest.raises(TpDataError, match="lacks an entry") as exc:
+        read_duo(path)
+    assert_names(exc, path, "2019", row=2)
+
+
 def test_synthetic_no_year_columns(tmp_path: Path) -> None:
     path = write(tmp_path, "synthetic_noyear.csv", "PLAATSNAAM;SECTOR\nZWOLLE;techniek\n")
     with pytest.raises(TpDataError, match="no count \\(year\\) columns") as exc:

@@ -216,6 +216,30 @@ def test_every_published_edition_has_a_plausible_date() -> None:
             assert row.edition_date == pd.Timestamp(found.group(0)), row.source_edition
 
 
+_MONTHS = {m: i for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
+
+
+def test_edition_dates_agree_with_the_dates_and_years_in_their_names() -> None:
+    for row in load_editions().itertuples(index=False):
+        name, date = row.source_edition, row.edition_date
+        named = None
+        iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", name)
+        day = re.search(r"\b(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})\b", name)
+        if iso:
+            named = pd.Timestamp(int(iso[1]), int(iso[2]), int(iso[3]))
+        elif day and day[2].lower() in _MONTHS:
+            named = pd.Timestamp(int(day[3]), _MONTHS[day[2].lower()], int(day[1]))
+        if named is not None:
+            # a primary source is dated the day in its name; a report of another edition is
+            # dated as that edition, which cannot come after the report
+            assert date == named if row.kind == "primary" else date <= named, name
+        edition_year = re.search(
+            r"(?i)monitor(?: techniekpact)?,? (?:update )?(20\d\d)\b|\b(20\d\d) edition\b", name)
+        if edition_year and "refreshed" not in name:
+            assert date.year == int(edition_year[1] or edition_year[2]), name
+
+
 def test_editions_order_known_monitor_editions() -> None:
     dates = load_editions().set_index("source_edition")["edition_date"]
     assert dates["monitor 2021 (site version with 2020/21 data)"] > dates[
@@ -299,6 +323,8 @@ def test_synthetic_editions_bad_rows_raise(tmp_path: Path, body: str, line: int,
     [
         ("b,x,,,2016,,drop,,d\n", 2, "action"),
         ("b,x,,,,,flag,,d\n", 2, "first_year"),
+        # clean_figures flags by year only: a flag rule with just edition_before would be idle
+        ("b,x,,,,2018-01-01,flag,,d\n", 2, "first_year"),
         ("b,x,,,,2018-01-01,move,,d\n", 2, "to_indicator"),
         ("b,x,,,20xx,,flag,,d\n", 2, "first_year"),
         ("b,x,hovo,,2016,,flag,,d\n", 2, "level"),

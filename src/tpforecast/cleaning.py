@@ -152,7 +152,7 @@ def clean_figures(figures: pd.DataFrame) -> CleanResult:
     series = _derive_and_check_shares(series, log)
     series = _flag_breaks(series, breaks, log)
     series = _apply_indicator_flags(series, indicators)
-    _log_quality(series, log)
+    _log_quality(series, indicators, log)
     return CleanResult(_finalize(series), log.frame())
 
 
@@ -184,28 +184,26 @@ def _start(figures: pd.DataFrame) -> pd.DataFrame:
 
 
 def _map_sex(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
-    mapped = pd.Series([normalize_sex(v, file=origin, line=int(line), column="sex")
-                        for v, line in zip(work["sex"], work["line"], strict=True)],
-                       index=work.index, dtype="str")
-    _log_renames(work, "sex", mapped, "sex", log, "sex value mapped to its key")
-    return work.assign(sex=mapped)
+    return _map_names(work, "sex", normalize_sex, log, origin, "sex value mapped to its key")
 
 
 def _map_levels(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
-    mapped = pd.Series([normalize_level(v, file=origin, line=int(line), column="level")
-                        for v, line in zip(work["level"], work["line"], strict=True)],
+    return _map_names(work, "level", normalize_level, log, origin,
+                      "level name mapped to its key")
+
+
+def _map_names(work: pd.DataFrame, column: str, normalize: Any, log: _Log, origin: str,
+               reason: str) -> pd.DataFrame:
+    """Map ``column`` to its keys; one log row (step = column) per distinct rename."""
+    mapped = pd.Series([normalize(v, file=origin, line=int(line), column=column)
+                        for v, line in zip(work[column], work["line"], strict=True)],
                        index=work.index, dtype="str")
-    _log_renames(work, "level", mapped, "level", log, "level name mapped to its key")
-    return work.assign(level=mapped)
-
-
-def _log_renames(work: pd.DataFrame, column: str, mapped: pd.Series, step: str, log: _Log,
-                 reason: str) -> None:
     changed = work[column] != mapped
     pairs = pd.DataFrame({"old": work.loc[changed, column], "new": mapped[changed]})
     for (old, new), group in pairs.groupby(["old", "new"], sort=True):
-        log.add(step, "changed", len(group), f"{reason}: {old!r} -> {new!r}",
+        log.add(column, "changed", len(group), f"{reason}: {old!r} -> {new!r}",
                 _render(work.loc[group.index[0]]))
+    return work.assign(**{column: mapped})
 
 
 def _apply_corrections(work: pd.DataFrame, corrections: pd.DataFrame, log: _Log) -> pd.DataFrame:
@@ -515,9 +513,17 @@ def _derive_and_check_shares(series: pd.DataFrame, log: _Log) -> pd.DataFrame:
     for idx in series.index[derive]:
         series.at[idx, "flags"] = series.at[idx, "flags"] | {"share_from_counts", "derived"}
     if derive.any():
+        # name each derived value and the edition(s) its counts come from: counts of two
+        # editions combined into one share must be visible in the log
+        derived = "; ".join(
+            f"{row['indicator']}/{row['level']}/{row['region']}/{row['sex']}/{row['year']} = "
+            f"{row['n_tech']:g} / {row['n_total']:g} ({row['edition']})"
+            for _, row in series[derive].iterrows()
+        )
         log.add("shares", "changed", int(derive.sum()),
                 "share derived as n_tech / n_total where only counts were published "
-                "(flags share_from_counts, derived)", series.loc[derive, "example"].iloc[0])
+                f"(flags share_from_counts, derived): {derived}",
+                series.loc[derive, "example"].iloc[0])
     check = counts & ~derive & series["share"].notna()
     tolerance = 0.5 * 10.0 ** (-series["share_decimals"].astype(float)) / 100 + 1e-9
     mismatch = check & ((series["share"] - from_counts).abs() > tolerance)
@@ -560,18 +566,27 @@ def _apply_indicator_flags(series: pd.DataFrame, indicators: pd.DataFrame) -> pd
     return series
 
 
-def _log_quality(series: pd.DataFrame, log: _Log) -> None:
+_INDICATOR_FLAG_REASONS = {
+    "institution_location": "the region is where the institution is",
+}
+
+
+def _log_quality(series: pd.DataFrame, indicators: pd.DataFrame, log: _Log) -> None:
     for quality in ("derived", "inferred", "approximate", "proxy"):
         hit = series["flags"].map(lambda f, q=quality: q in f)
         if hit.any():
             log.add("flags", "flagged", int(hit.sum()),
                     f"quality {quality!r} of a published value recorded in flags",
                     series.loc[hit, "example"].iloc[0])
-    extra = series["flags"].map(lambda f: "institution_location" in f)
-    if extra.any():
-        log.add("flags", "flagged", int(extra.sum()),
-                "institution_location: the region is where the institution is (indicators.csv)",
-                series.loc[extra, "example"].iloc[0])
+    # every token indicators.csv adds is logged, not only the ones known today
+    tokens = sorted({t for flags in indicators.loc[indicators["include"], "flags"]
+                     for t in flags.split(";") if t})
+    for token in tokens:
+        extra = series["flags"].map(lambda f, t=token: t in f)
+        if extra.any():
+            what = _INDICATOR_FLAG_REASONS.get(token, "flag set for the indicator")
+            log.add("flags", "flagged", int(extra.sum()), f"{token}: {what} (indicators.csv)",
+                    series.loc[extra, "example"].iloc[0])
     superseded = series["flags"].map(lambda f: "superseded_editions" in f)
     if superseded.any():
         log.add("flags", "flagged", int(superseded.sum()),

@@ -22,7 +22,7 @@ import pandas as pd
 from tpforecast.core import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.duo import read_duo
 from tpforecast.errors import TpDataError
-from tpforecast.paths import data_dir
+from tpforecast.mappings import mapping_path, read_mapping
 from tpforecast.regions import canonical_province, load_regions, province_of
 from tpforecast.shares import stack_counts, technical_share
 
@@ -49,34 +49,20 @@ _INDICATOR_COLUMNS = [
 def load_duo_indicators(path: str | Path | None = None) -> pd.DataFrame:
     """Read ``data/mappings/duo_indicators.csv`` (what :func:`derive_duo_series` derives).
 
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of the file as stripped text, plus ``line`` (physical line).
+
     Raises
     ------
     TpDataError
-        Missing column, or a duplicate (indicator, level).
+        Missing column, an empty required cell, or a duplicate (indicator, level).
     """
-    path = Path(path) if path is not None else data_dir() / "mappings" / "duo_indicators.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    for column in _INDICATOR_COLUMNS:
-        if column not in table.columns:
-            raise TpDataError(
-                "missing required column",
-                file=path,
-                line=1,
-                column=column,
-                expected=f"columns {_INDICATOR_COLUMNS}",
-            )
-    duplicated = table.duplicated(["indicator", "level"])
-    if duplicated.any():
-        line = int(duplicated.to_numpy().nonzero()[0][0]) + 2
-        raise TpDataError(
-            "duplicate (indicator, level)",
-            file=path,
-            line=line,
-            column="level",
-            value=table.loc[duplicated, "level"].iloc[0],
-            expected="one row per indicator and level",
-        )
-    return table
+    path = Path(path) if path is not None else mapping_path("duo_indicators.csv")
+    return read_mapping(path, required=_INDICATOR_COLUMNS, key=("indicator", "level"),
+                        not_empty=("indicator", "level", "files", "region_column",
+                                   "region_kind", "edition"))
 
 
 def derive_duo_series(

@@ -254,11 +254,10 @@ def _parse_csv(text: str, path: Path) -> tuple[list[str], list[list[str]], list[
             continue
         if header is None:
             header, header_line = _parse_header(fields, line, path), line
-            width = len(fields)
             continue
-        if len(fields) != width:
-            fields = _fit_to_header(fields, width, header, line, path)
-        records.append([field.strip() for field in fields[: len(header)]])
+        if len(fields) != len(header):
+            fields = _fit_to_header(fields, header, line, path)
+        records.append([field.strip() for field in fields])
         numbers.append(line)
     if header is None:
         raise TpDataError(
@@ -327,16 +326,21 @@ def _parse_header(fields: list[str], line: int, path: Path) -> list[str]:
     return names
 
 
-def _fit_to_header(
-    fields: list[str], width: int, header: list[str], line: int, path: Path
-) -> list[str]:
-    """Accept a line whose extra fields are empty (trailing ``;``); raise for any other width."""
-    if len(fields) > width and not any(f.strip() for f in fields[width:]):
+def _fit_to_header(fields: list[str], header: list[str], line: int, path: Path) -> list[str]:
+    """Accept a line whose fields beyond the named header are empty (trailing ``;``).
+
+    Any other width raises: a value in a column without a name (e.g. under a trailing ``;``
+    of the header) would otherwise be lost.
+    """
+    width = len(header)
+    extra = [i for i, f in enumerate(fields[width:], start=width) if f.strip()]
+    if len(fields) > width and not extra:
         return fields[:width]
-    if len(fields) < len(header):
+    if len(fields) < width:
         column, problem = header[len(fields)], f"the line has {len(fields)} field(s)"
     else:
-        column, problem = f"#{width + 1} (beyond the header)", f"the line has {len(fields)} fields"
+        column = f"#{extra[0] + 1} (beyond the named header)"
+        problem = f"the line has a value in field {extra[0] + 1}"
     raise TpDataError(
         f"{problem} but the header has {len(header)}",
         file=path,
@@ -383,10 +387,19 @@ def _columns_to_records(data: dict[str, Any], path: Path) -> list[dict[str, Any]
         name: (values if isinstance(values, dict) else dict(enumerate(values)))
         for name, values in data.items()
     }
-    index: list[Any] = []
-    for values in columns.values():
-        index.extend(key for key in values if key not in index)
-    return [{name: values.get(key) for name, values in columns.items()} for key in index]
+    index = list(dict.fromkeys(key for values in columns.values() for key in values))
+    for name, values in columns.items():
+        absent = [number for number, key in enumerate(index, start=1) if key not in values]
+        if absent:  # a missing entry is not an empty cell: never read it as 0
+            raise TpDataError(
+                "JSON column lacks an entry that other columns have",
+                file=path,
+                row=absent[0],
+                column=name,
+                value=index[absent[0] - 1],
+                expected="an entry (a value or null) for every record in every column",
+            )
+    return [{name: values[key] for name, values in columns.items()} for key in index]
 
 
 def _json_header(data: list[Any], path: Path) -> list[str]:
@@ -506,7 +519,7 @@ def _canonical_name(raw: str, colmap: _ColumnMap) -> str:
     return colmap.columns.get(_normalize_header(raw)) or _snake_case(raw)
 
 
-_YEAR = r"(?P<year>(?:19|20)\d{2})(?:\s*[-/]\s*(?:(?:19|20)?\d{2}))?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})(?:\s*[-/]\s*(?P<end>(?:19|20)?\d{2}))?"
 
 
 @lru_cache(maxsize=4)
@@ -522,15 +535,34 @@ def _header_patterns(sex_words: tuple[str, ...]) -> list[re.Pattern[str]]:
     ]
 
 
-def _parse_count_header(header: str, colmap: _ColumnMap) -> tuple[str, str | None, int] | None:
-    """``(measure word, sex, year)`` of a count header, or None for a classification column."""
+def _parse_count_header(
+    header: str, colmap: _ColumnMap, path: str | None = None
+) -> tuple[str, str | None, int] | None:
+    """``(measure word, sex, year)`` of a count header, or None for a classification column.
+
+    A school-year range (``2019-2020``, ``2019/20``) must be one year long; anything else
+    (``2019-2021``) raises instead of being read as its start year.
+    """
     key = _normalize_header(header)
     for pattern in _header_patterns(tuple(colmap.sex_values)):
         match = pattern.fullmatch(key)
         if match:
             groups = match.groupdict()
+            year = int(groups["year"])
+            end = groups.get("end")
+            if end is not None and int(end) != (year + 1 if len(end) == 4 else (year + 1) % 100):
+                raise TpDataError(
+                    "unparseable school year in a count header: the end year must follow "
+                    "the start year",
+                    file=path,
+                    line=1,
+                    column=header,
+                    value=header,
+                    expected=f"a school year such as {year}-{year + 1} or {year}/"
+                    f"{(year + 1) % 100:02d}",
+                )
             sex = colmap.sex_values[groups["sex"]] if groups.get("sex") else None
-            return (groups.get("measure") or "").strip(), sex, int(groups["year"])
+            return (groups.get("measure") or "").strip(), sex, year
     return None
 
 
@@ -545,7 +577,7 @@ def _classify_header(
     sex_column: str | None = None
     for header in table.columns:
         key = _normalize_header(header)
-        parsed = _parse_count_header(header, colmap)
+        parsed = _parse_count_header(header, colmap, path)
         if key in colmap.derived or (parsed and _normalize_header(parsed[0]) in colmap.derived):
             derived.append(header)
         elif key in colmap.sex_columns:

@@ -595,7 +595,7 @@ def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
     ------
     TpDataError
         On an unknown action or level key, a malformed year or date, a ``flag`` rule without
-        ``first_year`` or ``edition_before``, or a ``move`` rule without ``to_indicator``.
+        ``first_year``, or a ``move`` rule without ``to_indicator``.
     """
     path = Path(path) if path is not None else mapping_path("breaks.csv")
     columns = ("break_id", "indicator", "level", "region", "first_year", "edition_before",
@@ -614,9 +614,11 @@ def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
         years.append(int(row.first_year) if row.first_year else pd.NA)
         dates.append(_parse_iso_date(row.edition_before, path, line, "edition_before")
                      if row.edition_before else pd.NaT)
-        if row.action == "flag" and not (row.first_year or row.edition_before):
-            raise TpDataError("a flag rule needs first_year or edition_before", file=path,
-                              line=line, column="first_year", expected="a start year")
+        if row.action == "flag" and not row.first_year:
+            # clean_figures flags values by year; a rule without first_year would do nothing
+            raise TpDataError("a flag rule needs first_year", file=path, line=line,
+                              column="first_year", value=row.first_year,
+                              expected="the first start year after the break, such as 2016")
         if row.action == "move" and not row.to_indicator:
             raise TpDataError("a move rule needs to_indicator", file=path, line=line,
                               column="to_indicator", expected="an indicator code")

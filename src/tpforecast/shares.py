@@ -153,7 +153,8 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
     Returns
     -------
     pandas.DataFrame
-        The frames concatenated in the mapping's order; ``attrs["source"]`` lists all sources.
+        The frames concatenated in the mapping's order; ``attrs["source"]`` lists all sources,
+        joined by ``" | "``.
 
     Raises
     ------
@@ -177,7 +178,8 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
         parts.append(frame.assign(**{column: key})[[column, *first_columns]])
     stacked = pd.concat(parts, ignore_index=True)
     stacked[column] = stacked[column].astype("str")
-    stacked.attrs = {"source": ";".join(str(f.attrs.get("source", k)) for k, f in items)}
+    # " | " joins several sources, as in the published series (docs/design.md)
+    stacked.attrs = {"source": " | ".join(str(f.attrs.get("source", k)) for k, f in items)}
     return stacked
 
 

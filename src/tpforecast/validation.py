@@ -20,10 +20,13 @@ Kinds
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
 from tpforecast.errors import TpDataError
+from tpforecast.mappings import FLAG_TOKENS
 
 __all__ = ["SCHEMAS", "SERIES_KEY", "validate"]
 
@@ -60,6 +63,30 @@ def _tech_le_total(df: pd.DataFrame) -> pd.Series:
     return (df["n_tech"].isna() | df["n_total"].isna() | (df["n_tech"] <= df["n_total"])).astype(bool)
 
 
+_PRE_BREAK = re.compile(r"pre_break:[a-z0-9_]+")
+
+
+def _known_flags(flags: pd.Series) -> pd.Series:
+    """Every ``;``-separated token is one of docs/design.md (``FLAG_TOKENS``, ``pre_break:<id>``)."""
+    def ok(value: object) -> bool:
+        if not isinstance(value, str):
+            return False
+        tokens = value.split(";") if value else []
+        return all(t in FLAG_TOKENS or _PRE_BREAK.fullmatch(t) for t in tokens) and (
+            tokens == sorted(set(tokens))
+        )
+
+    return flags.map(ok).astype(bool)
+
+
+def _bounds_hold_n(df: pd.DataFrame) -> pd.Series:
+    """A known count is its own bounds; a suppressed one has 1 <= n_lo <= n_hi."""
+    known = ~df["suppressed"].astype(bool)
+    exact = (df["n_lo"] == df["n"]) & (df["n_hi"] == df["n"])
+    hidden = (df["n_lo"] >= 1) & (df["n_lo"] <= df["n_hi"])
+    return pd.Series(exact.where(known, hidden).fillna(False).astype(bool), index=df.index)
+
+
 SERIES_SCHEMA = pa.DataFrameSchema(
     {
         "indicator": _text(allow_empty=False),
@@ -76,7 +103,7 @@ SERIES_SCHEMA = pa.DataFrameSchema(
         "edition": _text(allow_empty=False),
         "origin": pa.Column(None, pa.Check.isin(["published", "duo"])),
         "canonical": pa.Column(bool),
-        "flags": _text(),
+        "flags": pa.Column(None, pa.Check(_known_flags, name="known sorted flag tokens")),
     },
     checks=[
         pa.Check(_lo_le_share, name="share_lo <= share <= share_hi"),
@@ -123,7 +150,7 @@ COUNTS_SCHEMA = pa.DataFrameSchema(
     },
     checks=[
         pa.Check(lambda df: df["suppressed"] == df["n"].isna(), name="n missing iff suppressed"),
-        pa.Check(lambda df: (df["n_lo"] <= df["n_hi"]).astype(bool), name="n_lo <= n_hi"),
+        pa.Check(_bounds_hold_n, name="n_lo <= n <= n_hi"),
     ],
     name="counts",
 )
@@ -215,14 +242,17 @@ def validate(df: pd.DataFrame, kind: str) -> pd.DataFrame:
         )
     extra = ["failed_column", "failed_check", "failure_case"]
     try:
-        schema.validate(df, lazy=True)
+        # validate by position: a duplicated or non-unique index must neither crash the
+        # uniqueness check nor attach a failure to the wrong row
+        schema.validate(df.reset_index(drop=True), lazy=True)
     except pa.errors.SchemaErrors as exc:
         return _failing_rows(df, exc.failure_cases, extra)
     return df.iloc[0:0].assign(**{c: pd.Series(dtype=object) for c in extra})
 
 
 def _failing_rows(df: pd.DataFrame, cases: pd.DataFrame, extra: list[str]) -> pd.DataFrame:
-    """Turn pandera's failure cases into the failing rows of ``df`` plus why they fail."""
+    """Turn pandera's failure cases (``index`` = row position) into the failing rows of ``df``
+    (with their own index labels) plus why they fail."""
     frame_level = cases["schema_context"] == "DataFrameSchema"
     # a frame-level check reports one case per cell of a failing row: keep one per row
     cases = pd.concat(
@@ -240,9 +270,9 @@ def _failing_rows(df: pd.DataFrame, cases: pd.DataFrame, extra: list[str]) -> pd
                 "failed_check": str(case.check),
                 "failure_case": case.failure_case if is_column else None,
             }
-        idx = case.index
-        if idx is not None and not pd.isna(idx) and idx in df.index:
-            row = df.loc[[idx]].copy()
+        position = case.index
+        if position is not None and not pd.isna(position) and 0 <= position < len(df):
+            row = df.iloc[[int(position)]].copy()
             for k, v in info.items():
                 row[k] = v
             out.append(row)
