@@ -321,3 +321,41 @@ def test_first_year_is_the_current_spell_not_a_past_peak():
     above = _one_series([2009, 2010, 2011, 2012, 2013, 2014], [.41, .42, .39, .41, .42, .43])
     r = tp.reachability(above, target=0.40, year=2020, models="naive")
     assert r["first_year"].iloc[0] == 2012 and "since 2012" in r["note"].iloc[0]
+
+
+def test_reachability_simulated_model_uses_its_own_paths(series):
+    """For a model without closed form (ensemble), mean / lo_80 / hi_80 come from the same
+    per-series paths as p_reach and first_year (they used a fixed seed-0 draw before)."""
+    from tpforecast.forecasting import HORIZON_END, series_rng
+
+    nat = series[(series.level == "havo") & (series.region == "NL")]
+    r = tp.reachability(nat, target=0.45, year=2020, as_of=2015, models="ensemble",
+                        n_paths=1000).iloc[0]
+    (key, fitted), = fit_series(nat, "ensemble", as_of=2015).items()
+    grid = np.arange(fitted.last_year + 1, HORIZON_END + 1)
+    paths = fitted.simulate(grid, 1000, series_rng(0, key, "ensemble"))
+    col = paths[:, 2020 - fitted.last_year - 1]
+    assert r["mean"] == pytest.approx(float(np.quantile(col, 0.5)))
+    assert r["lo_80"] == pytest.approx(float(np.quantile(col, 0.1)))
+    assert r["hi_80"] == pytest.approx(float(np.quantile(col, 0.9)))
+    assert r["p_reach"] == pytest.approx(float(np.mean(col >= 0.45)))
+    assert (r["mean"] >= 0.45) == (r["p_reach"] >= 0.5)
+
+
+def test_reachability_combined_first_year_is_the_current_spell():
+    """A combined share that was above the target and fell below it is not 'reached' in the
+    past year (it used to report the first past year at or above the target)."""
+    rows = []
+    for level, shares in [("a", [.42, .43, .41, .38, .37, .36]), ("b", [.40, .41, .40, .37,
+                                                                       .36, .36])]:
+        for y, s in zip(range(2010, 2016), shares, strict=True):
+            rows.append(dict(indicator=f"syn_{level}", level=level, region="NL", sex="all",
+                             year=y, share=s, n_tech=int(s * 1000), n_total=1000))
+    df = pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64"})
+    c = tp.reachability_combined(df, ["a", "b"], target=0.40, year=2020, model="naive",
+                                 n_paths=500).iloc[0]
+    assert pd.isna(c["first_year"]) or c["first_year"] > 2015
+    assert "was at target in 2012" in c["note"]
+    single = tp.reachability(df[df.level == "a"], target=0.40, year=2020, models="naive",
+                             n_paths=500).iloc[0]
+    assert pd.isna(single["first_year"]) or single["first_year"] > 2015

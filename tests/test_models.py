@@ -200,3 +200,54 @@ def test_prepare_accepts_pandas_nullable():
     d = prepare_series(pd.array([2010, 2011, 2012], dtype="Int64"),
                        pd.array([.2, pd.NA, .3], dtype="Float64"))
     assert d.n == 2
+
+
+def test_glm_perfect_separation_is_refused():
+    """All-zero counts (then a jump): the GLM slope is not identified; it used to forecast 100%."""
+    years = np.arange(2019, 2024)
+    n_tot = np.array([784., 677., 618., 658., 680.])
+    n_tech = np.array([0., 0., 0., 0., 13.])
+    with pytest.raises(ModelFitError, match="k: glm_binomial not identified"):
+        get_model("glm_binomial").fit(years, n_tech / n_tot, n_tech, n_tot, key="k")
+
+
+def test_glm_extreme_share_raises_no_runtime_warning():
+    """A fitted share near 0 must not divide by zero in p(1 - p): the warning leaked from
+    ``forecast`` on per-school DUO series with all-zero counts."""
+    import tpforecast as tp
+    from tpforecast.forecasting import ForecastWarning
+
+    rows = [dict(indicator="duo_syn", level="vmbo_bb", region="X", sex="female", year=y,
+                 share=t / n, n_tech=t, n_total=n)
+            for y, t, n in zip(range(2019, 2024), [0, 0, 0, 0, 13], [784, 677, 618, 658, 680],
+                               strict=True)]
+    df = pd.DataFrame(rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ForecastWarning)
+        fc = tp.forecast(df, models=["naive", "glm_binomial"], until=2030)
+    assert set(fc["model"]) == {"naive"}
+    assert any(s["model"] == "glm_binomial" and "not identified" in s["reason"]
+               for s in fc.attrs["skipped"])
+    # a steep but identified decline stays finite and ordered far ahead
+    years = np.arange(2012, 2024)
+    n_tot = np.full(len(years), 500.)
+    n_tech = np.array([40., 30., 22., 15., 11., 8., 6., 4., 3., 2., 1., 1.])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        fitted = get_model("glm_binomial").fit(years, n_tech / n_tot, n_tech, n_tot)
+        pred = fitted.predict(np.arange(2024, 2061))
+        paths = fitted.simulate(np.arange(2024, 2061), 200, 1)
+    assert np.isfinite(pred.drop(columns="year").to_numpy()).all()
+    assert (pred["lo_95"] <= pred["mean"]).all() and (pred["mean"] <= pred["hi_95"]).all()
+    assert np.isfinite(paths).all()
+
+
+def test_local_level_floor_feeds_the_state_uncertainty():
+    """When the noise is floored at rounding noise, the Kalman filter is re-run with it: the
+    level's uncertainty after n flat points is s2/n, so the one-step s.d. is sqrt(s2 (1 + 1/n))."""
+    n = 10
+    f = get_model("local_level").fit(np.arange(2010, 2010 + n), np.full(n, 0.3))
+    assert any("floored" in x for x in f.notes)
+    scale = float(f.marginal(np.array([1])).scale[0])
+    assert scale == pytest.approx(np.sqrt(f.s_irr * (1 + 1 / n)), rel=0.02)

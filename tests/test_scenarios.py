@@ -502,3 +502,30 @@ def test_acceleration_table_fallback_chain():
         only["required_pp_per_year_from_2018"].iloc[0])
     assert chain["historic_pp_per_year_to_2015"].iloc[0] == pytest.approx(0.6)
     assert chain["first_year_at_pace"].iloc[0] == 2023 + 9
+
+
+@pytest.mark.parametrize("model", ["naive", "drift", "ensemble"])
+def test_years_to_target_with_zero_extra_equals_reachability_first_year(series, model):
+    """One definition of 'first year reached' (median and 10th / 90th percentiles of the
+    first-passage year over simulated paths) in reachability and years_to_target."""
+    kw = {"models": model, "n_paths": 600}
+    r = tp.reachability(series, target=0.40, year=2030, **kw)
+    y = years_to_target(series, 0.0, None, 0.40, **kw)
+    m = r.merge(y, on=["indicator", "level", "region", "sex", "model"])
+    assert len(m) == len(r) > 0
+    for c in ("first_year", "first_year_lo", "first_year_hi"):
+        assert (m[f"{c}_x"].fillna(-1) == m[f"{c}_y"].fillna(-1)).all(), c
+    ok = y.dropna(subset=["first_year_lo", "first_year", "first_year_hi"])
+    assert (ok["first_year_lo"] <= ok["first_year"]).all()
+    assert (ok["first_year"] <= ok["first_year_hi"]).all()
+
+
+def test_solved_scenario_with_early_end_still_lands_on_target(series):
+    """The solve uses the same ramp weights as the applied shift, including ``end``."""
+    scn = Scenario("early_stop", start=2016, end=2018, solve=Solve(0.40, 2020, 0.5))
+    res = run_scenarios(series[series.region == "NL"], [scn], until=2022, **FAST)
+    for level in ("havo", "mbo"):
+        r = _one(res, level=level, year=2020).iloc[0]
+        assert abs(float(r["mean"]) - 0.40) < 0.005 or float(r["extra_pp_per_year"]) == 0
+    after = _one(res, level="mbo", year=2020)["extra_pp_per_year"].iloc[0]
+    assert after > 0

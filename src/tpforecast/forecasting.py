@@ -439,10 +439,37 @@ def _prob_at_least(fitted: FittedModel, year: int, target: float,
 
 
 def _first_passage(grid: np.ndarray, paths: np.ndarray, target: float) -> tuple[Any, Any, Any]:
+    """Median, 10th and 90th percentile over paths of the first ``grid`` year at or above
+    ``target`` (a path that never gets there counts as later than any year; NA when the
+    percentile falls on such paths)."""
     hit = paths >= target
     first = np.where(hit.any(axis=1), grid[np.argmax(hit, axis=1)], np.inf)
     qs = np.quantile(first, [0.5, 0.1, 0.9], method="inverted_cdf")
     return tuple(pd.NA if not np.isfinite(q) else int(q) for q in qs)
+
+
+def first_year_fields(years: np.ndarray, shares: np.ndarray, grid: np.ndarray,
+                      paths: np.ndarray, target: float) -> dict[str, Any]:
+    """``first_year``, ``first_year_lo``, ``first_year_hi`` and a ``first_year_note``.
+
+    When the last observation is at or above ``target``: the first year of the current spell
+    at or above it (observed; all three equal). Otherwise the median and 10th / 90th
+    percentiles of the first-passage year of the simulated ``paths`` on ``grid`` (NA when not
+    reached by the end of the grid); an earlier spell above the target is only noted.
+    """
+    above = np.asarray(shares) >= target
+    if above.size and above[-1]:
+        below = np.nonzero(~above)[0]
+        y0 = int(years[below[-1] + 1] if below.size else years[0])
+        return {"first_year": y0, "first_year_lo": y0, "first_year_hi": y0,
+                "first_year_note": f"at or above target since {y0}"}
+    fy, lo, hi = _first_passage(grid, paths, target)
+    note = ""
+    if above.any():
+        was = int(years[np.nonzero(above)[0][-1]])
+        note = f"was at target in {was}, below it since"
+    return {"first_year": fy, "first_year_lo": lo, "first_year_hi": hi,
+            "first_year_note": note}
 
 
 def _reach_row(fitted: FittedModel, data: SeriesData, paths: np.ndarray, grid: np.ndarray,
@@ -457,10 +484,16 @@ def _reach_row(fitted: FittedModel, data: SeriesData, paths: np.ndarray, grid: n
         "note": "",
     }
     if year > data.last_year:
-        pred = fitted.predict([year], (80,), rng=np.random.default_rng(0))
-        row.update(mean=float(pred["mean"].iloc[0]), lo_80=float(pred["lo_80"].iloc[0]),
-                   hi_80=float(pred["hi_80"].iloc[0]))
-        row["p_reach"] = _prob_at_least(fitted, year, target, paths[:, year - data.last_year - 1])
+        col = paths[:, year - data.last_year - 1]
+        if fitted.marginal(np.array([year - data.last_year])) is not None:
+            pred = fitted.predict([year], (80,))
+            mean, lo, hi = (float(pred[c].iloc[0]) for c in ("mean", "lo_80", "hi_80"))
+        else:
+            # no closed form (ensemble): median and interval from the same simulated paths as
+            # p_reach and first_year, so the three agree (median >= target iff p_reach >= 0.5)
+            mean, lo, hi = (float(v) for v in np.quantile(col, [0.5, 0.1, 0.9]))
+        row.update(mean=mean, lo_80=lo, hi_80=hi)
+        row["p_reach"] = _prob_at_least(fitted, year, target, col)
         row["required_pp_per_year"] = 100 * (target - data.last_share) / (year - data.last_year)
     else:
         obs = data.shares[data.years == year]
@@ -470,20 +503,8 @@ def _reach_row(fitted: FittedModel, data: SeriesData, paths: np.ndarray, grid: n
                        note="target year observed")
         else:
             row["note"] = "target year inside the observed period but not observed"
-    above = data.shares >= target
-    if above[-1]:
-        # at or above the target now: report the start of the current spell above it
-        below = np.nonzero(~above)[0]
-        y0 = int(data.years[below[-1] + 1] if below.size else data.years[0])
-        row.update(first_year=y0, first_year_lo=y0, first_year_hi=y0)
-        row["note"] = "; ".join(x for x in (row["note"], f"at or above target since {y0}") if x)
-    else:
-        row["first_year"], row["first_year_lo"], row["first_year_hi"] = _first_passage(
-            grid, paths, target)
-        if above.any():
-            was = int(data.years[np.nonzero(above)[0][-1]])
-            row["note"] = "; ".join(
-                x for x in (row["note"], f"was at target in {was}, below it since") if x)
+    row.update(first_year_fields(data.years, data.shares, grid, paths, target))
+    row["note"] = "; ".join(x for x in (row["note"], row.pop("first_year_note")) if x)
     h = row["historic_pp_per_year"]
     r = row["required_pp_per_year"]
     row["ratio"] = r / h if (np.isfinite(h) and h != 0 and np.isfinite(r)) else math.nan
@@ -495,16 +516,19 @@ _REACH_COLS = [*KEY, "model", "target", "target_year", "as_of", "last_year", "la
                "required_pp_per_year", "historic_pp_per_year", "ratio", "note"]
 
 
+_REACH_INTS = ["target_year", "as_of", "last_year", "first_year", "first_year_lo",
+               "first_year_hi"]
+_REACH_FLOATS = ["target", "last_share", "mean", "lo_80", "hi_80", "p_reach",
+                 "required_pp_per_year", "historic_pp_per_year", "ratio"]
+
+
 def _reach_frame(rows: list[dict[str, Any]], extra: Sequence[str] = ()) -> pd.DataFrame:
     cols = [*_REACH_COLS[:-1], *extra, "note"]
     out = pd.DataFrame(rows, columns=cols)
-    ints = ["target_year", "as_of", "last_year", "first_year", "first_year_lo", "first_year_hi"]
-    floats = ["target", "last_share", "mean", "lo_80", "hi_80", "p_reach",
-              "required_pp_per_year", "historic_pp_per_year", "ratio"]
-    out[ints] = out[ints].astype("Int64")
-    out[floats] = out[floats].astype("Float64")
+    out[_REACH_INTS] = out[_REACH_INTS].astype("Int64")
+    out[_REACH_FLOATS] = out[_REACH_FLOATS].astype("Float64")
     for c in out.columns:
-        if c not in ints and c not in floats:
+        if c not in _REACH_INTS and c not in _REACH_FLOATS:
             out[c] = out[c].astype("str")
     return out
 
@@ -551,10 +575,12 @@ def reachability(
         last_share, mean, lo_80, hi_80`` (projected share in the target year; the observed
         value when that year is in the data), ``p_reach`` (probability that the share in the
         target year is at or above the target; analytic where the model has closed-form
-        quantiles, else the fraction of ``n_paths`` simulated paths), ``first_year`` (median
+        quantiles, else the fraction of ``n_paths`` simulated paths, the same paths that then
+        give ``mean`` and the interval), ``first_year`` (median
         over simulated paths of the first year at or above the target, ``first_year_lo`` /
-        ``first_year_hi`` the 10th / 90th percentiles; NA when not reached by 2040; the
-        first such observed year when the data already reach the target),
+        ``first_year_hi`` the 10th / 90th percentiles; NA when not reached by 2040; when the
+        last observation is at or above the target, the first year of that current spell,
+        noted as "at or above target since"),
         ``required_pp_per_year`` (points per year from the last observation to hit the target
         in the target year), ``historic_pp_per_year`` (OLS slope over the last five
         observations, points per year), ``ratio`` (required / historic) and ``note``. With a
@@ -773,20 +799,12 @@ def reachability_combined(
         v = float(obs[obs_years == int(year)][0])
         row.update(mean=v, lo_80=v, hi_80=v, p_reach=float(v >= t))
         row["note"] += "; target year observed (gaps interpolated)"
-    hit = np.nonzero(obs >= t)[0] if obs_years.size else np.array([], dtype=int)
-    if hit.size:
-        y0 = int(obs_years[hit[0]])
-        row.update(first_year=y0, first_year_lo=y0, first_year_hi=y0)
-    else:
-        row["first_year"], row["first_year_lo"], row["first_year_hi"] = _first_passage(
-            grid, combined, t)
+    row.update(first_year_fields(obs_years, obs, grid, combined, t))
+    row["note"] = "; ".join(x for x in (row["note"], row.pop("first_year_note")) if x)
     h, r = row["historic_pp_per_year"], row["required_pp_per_year"]
     row["ratio"] = r / h if (np.isfinite(h) and h != 0 and np.isfinite(r)) else math.nan
     out = pd.DataFrame([row])
-    ints = ["target_year", "as_of", "last_year", "first_year", "first_year_lo", "first_year_hi"]
-    out[ints] = out[ints].astype("Int64")
-    floats = ["target", "last_share", "mean", "lo_80", "hi_80", "p_reach",
-              "required_pp_per_year", "historic_pp_per_year", "ratio"]
-    out[floats] = out[floats].astype("Float64")
+    out[_REACH_INTS] = out[_REACH_INTS].astype("Int64")
+    out[_REACH_FLOATS] = out[_REACH_FLOATS].astype("Float64")
     out.attrs.update(fit_notes=notes)
     return out

@@ -46,6 +46,10 @@ Gaps
 Warnings
     statsmodels warnings raised while fitting (convergence, Hessian, ...) are caught and stored
     in ``FittedModel.notes``; they do not leak into the output.
+Identification
+    ``glm_binomial`` refuses a series whose counts are perfectly separated (e.g. all zero):
+    its slope is not identified and the fit would forecast 0% or 100% (``ModelFitError``;
+    inside ``forecast`` the pair is skipped with that reason).
 
 The registry: :func:`available_models`, :func:`get_model`.
 """
@@ -487,6 +491,12 @@ def _draw_sigma2(s2: float, df: float, n: int, rng: np.random.Generator) -> np.n
     return s2 * df / rng.chisquare(df, size=n)
 
 
+def _trend_design(last_year: int, center: float, h: np.ndarray) -> np.ndarray:
+    """Design matrix ``[1, year - center]`` of a straight-line trend for horizons ``h``."""
+    t = (last_year + h).astype(float) - center
+    return np.column_stack([np.ones_like(t), t])
+
+
 class _RandomWalkFitted(FittedModel):
     """Random walk (optionally with drift) on the logit scale with exact gap handling."""
 
@@ -548,8 +558,7 @@ class _OLSFitted(FittedModel):
         self.beta, self.xtx_inv, self.s2 = beta, xtx_inv, s2
 
     def _design(self, h: np.ndarray) -> np.ndarray:
-        t = (self.last_year + h).astype(float) - self.center
-        return np.column_stack([np.ones_like(t), t])
+        return _trend_design(self.last_year, self.center, h)
 
     def marginal(self, h: np.ndarray) -> Marginal:
         X = self._design(h)
@@ -586,7 +595,15 @@ class _GLMFitted(FittedModel):
                 res = sm.GLM(endog, X, family=sm.families.Binomial()).fit()
             except (ValueError, np.linalg.LinAlgError) as exc:
                 raise ModelFitError(f"series {data.key}: glm_binomial failed to fit ({exc})") from exc
+        sep = [n for n in self.notes if n.startswith("PerfectSeparation")]
         self.beta = np.asarray(res.params, dtype=float)
+        if sep or not np.all(np.isfinite(self.beta)):
+            # e.g. all counts 0 (or all n_tech == n_total): the slope is not identified and
+            # the fitted logit runs off to +-infinity, giving absurd 0%/100% forecasts
+            raise ModelFitError(
+                f"series {data.key}: glm_binomial not identified (perfect separation: the "
+                "counts are all 0 or all n_total in some direction); use a share model"
+            )
         self.df = float(len(t) - 2)
         # quasi-binomial dispersion: Pearson X2 on the counts / residual df (computed here:
         # statsmodels' scale="X2" works on the proportion scale for a two-column endog)
@@ -600,17 +617,22 @@ class _GLMFitted(FittedModel):
         self.cov_unscaled = np.asarray(res.normalized_cov_params, dtype=float)
         self.n_future = float(nn[-1])
         self.n_used = int(ok.sum())
+        # binomial variance p(1 - p) of a future proportion, with p kept at least half a
+        # pupil away from 0 and 1 (as the logit of the shares is): no division by zero
+        self._p_eps = 0.5 / self.n_future
+
+    def _pq(self, eta: np.ndarray) -> np.ndarray:
+        p = np.clip(expit(eta), self._p_eps, 1 - self._p_eps)
+        return p * (1 - p)
 
     def _design(self, h: np.ndarray) -> np.ndarray:
-        t = (self.last_year + h).astype(float) - self.center
-        return np.column_stack([np.ones_like(t), t])
+        return _trend_design(self.last_year, self.center, h)
 
     def marginal(self, h: np.ndarray) -> Marginal:
         X = self._design(h)
         eta = X @ self.beta
-        p = expit(eta)
         var_par = self.phi * np.einsum("ij,jk,ik->i", X, self.cov_unscaled, X)
-        var_obs = self.phi / (self.n_future * p * (1 - p))
+        var_obs = self.phi / (self.n_future * self._pq(eta))
         return Marginal(eta, np.sqrt(var_par + var_obs), self.df)
 
     def _simulate_scale(self, h: np.ndarray, n_paths: int, rng: np.random.Generator) -> np.ndarray:
@@ -620,8 +642,7 @@ class _GLMFitted(FittedModel):
             rng.standard_normal((n_paths, 2)) @ chol.T
         )
         eta = beta @ self._design(h).T
-        p = expit(eta)
-        sd = np.sqrt(phi[:, None] / (self.n_future * p * (1 - p)))
+        sd = np.sqrt(phi[:, None] / (self.n_future * self._pq(eta)))
         return eta + sd * rng.standard_normal(eta.shape)
 
 
@@ -727,6 +748,12 @@ class _UCFitted(FittedModel):
         if s_irr < floor2 and par["sigma2.level"] < floor2:
             self.notes.append("irregular variance floored at rounding noise")
             s_irr = floor2
+            # re-run the filter with the floored noise, so that the state covariance (the
+            # uncertainty about the current level) is consistent with it
+            params = np.asarray(params, dtype=float).copy()
+            params[list(res.model.param_names).index("sigma2.irregular")] = floor2
+            with _capture_fit_warnings(self.notes):
+                res = mod.filter(params, cov_type="none")
         self.s_irr = s_irr
         q = [par["sigma2.level"], par["sigma2.trend"]] if trend else [par["sigma2.level"]]
         self.Q = np.diag(q)

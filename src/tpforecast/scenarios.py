@@ -71,6 +71,7 @@ from tpforecast.forecasting import (
     ForecastWarning,
     SplitSeries,
     check_target,
+    first_year_fields,
     fit_models,
     historic_pace,
     prepare_targets,
@@ -1044,11 +1045,14 @@ def years_to_target(
     -------
     pandas.DataFrame
         ``indicator, level, region, sex, model, base, extra_pp_per_year, start, ramp_years,
-        as_of, target, last_year, last_share, first_year`` (first year the scenario's median is
-        at or above the target), ``first_year_lo`` / ``first_year_hi`` (first year the upper /
-        lower edge of the 80% band is: the band's earliest and latest reading), ``note``.
-        When the last observation used is at or above the target: the first year of that
-        spell at or above it (observed). NA when not reached by ``horizon``.
+        as_of, target, last_year, last_share, first_year`` (median over the
+        scenario's simulated paths of the first year at or above the target),
+        ``first_year_lo`` / ``first_year_hi`` (10th / 90th percentiles of that first-passage
+        year), ``note``: the same definition as ``first_year`` in
+        :func:`~tpforecast.forecasting.reachability` (with zero extra growth and the same
+        model, seed and data the two agree exactly). When the last observation used is at or
+        above the target: the first year of that spell at or above it (observed). NA when not
+        reached by ``horizon``.
     """
     start = _int_or_none(start, "start")
     as_of = _int_or_none(as_of, "as_of")
@@ -1088,30 +1092,17 @@ def years_to_target(
                 "last_share": data.last_share, "first_year": pd.NA, "first_year_lo": pd.NA,
                 "first_year_hi": pd.NA, "note": "",
             }
-            above = data.shares >= t
-            if above[-1]:
-                # first year of the latest spell at or above the target
-                i = len(above) - 1
-                while i > 0 and above[i - 1]:
-                    i -= 1
-                y0 = int(data.years[i])
-                row.update(first_year=y0, first_year_lo=y0, first_year_hi=y0,
-                           note=f"at or above the target since {y0} (last observation "
-                                f"{data.last_year})")
-            else:
-                if above.any():
-                    row["note"] = (f"was at or above the target in {int(data.years[above][0])}, "
-                                   f"below it at the last observation {data.last_year}")
-                years = np.arange(b.last_year + 1, int(horizon) + 1)
-                shift = extra / 100 * _ramp_weights(years, s_eff, scn.ramp_years, scn.end)
-                q = np.clip(b.quantile(years, [0.5, 0.9, 0.1]) + shift[None, :], 0, 1)
-                for col, qq in zip(("first_year", "first_year_lo", "first_year_hi"), q,
-                                   strict=True):
-                    idx = np.nonzero(qq >= t - 1e-9)[0]  # float noise of the shift
-                    row[col] = int(years[idx[0]]) if idx.size else pd.NA
-                if pd.isna(row["first_year"]):
-                    row["note"] = "; ".join(x for x in (row["note"], f"median not at the "
-                                                        f"target by {horizon}") if x)
+            # the same first-passage definition as reachability(): median and 10th / 90th
+            # percentiles over the shifted simulated paths of the first year at or above t
+            years = np.arange(b.last_year + 1, int(horizon) + 1)
+            shift = extra / 100 * _ramp_weights(years, s_eff, scn.ramp_years, scn.end)
+            paths = np.clip(b.paths[:, b._cols(years)] + shift[None, :], 0.0, 1.0)
+            fy = first_year_fields(data.years, data.shares, years, paths, t)
+            note = fy.pop("first_year_note")
+            if pd.isna(fy["first_year"]):
+                note = "; ".join(x for x in (note, f"not reached by {horizon} on most "
+                                             "paths") if x)
+            row.update(fy, note=note)
             rows.append(row)
     cols = [*KEY, "model", "base", "extra_pp_per_year", "start", "ramp_years", "as_of",
             "target", "last_year", "last_share", "first_year", "first_year_lo", "first_year_hi",
@@ -1611,6 +1602,10 @@ def _solve_for(scn: Scenario, tgt: pd.DataFrame | float, b: _Base, key: tuple[st
     if year <= b.last_year:
         return (f"target year {year} is not after the last observation used ({b.last_year}); "
                 "set as_of or start earlier")
-    w = float(_ramp_weights(np.array([year]), s_eff, scn.ramp_years)[0])
+    # the same weights as the shift applied in run_scenarios (which stops at ``end``)
+    w = float(_ramp_weights(np.array([year]), s_eff, scn.ramp_years, scn.end)[0])
+    if w <= 0:
+        return (f"no year of extra growth between {s_eff} and the end {scn.end} (the last "
+                f"observation used is {b.last_year})")
     return 100 * _solve_shift(b, year, t, scn.solve.probability) / w
 
