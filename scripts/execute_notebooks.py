@@ -24,6 +24,8 @@ NB_DIR = ROOT / "notebooks"
 
 def execute(py_path: Path) -> Path:
     nb = jupytext.read(py_path)
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i:02d}"  # stable ids: re-running gives no diff noise
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                  "language": "python"}
     os.environ["MPLBACKEND"] = "Agg"
