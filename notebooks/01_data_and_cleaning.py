@@ -3,10 +3,11 @@
 #
 # **Question of the project.** In 2013 the Dutch *Nationaal Techniekpact 2020* set the goal that
 # by 2020 "4 op de 10 jongeren kiest voor een bètatechnische opleiding" (40% of young people
-# choose a beta/technical programme). Landsdeel Oost (Overijssel and Gelderland) adopted the same
-# goal per level ("40% instroom in bètatechnische studies in 2020", *Notitie doorontwikkeling
-# Techniekpact Oost 2020*). Before asking whether that was reachable, this notebook shows what
-# the numbers are, where they come from and what had to be repaired to make them usable.
+# choose a beta/technical programme). Landsdeel Oost (Overijssel and Gelderland) adopted the
+# same goal per level ("40% instroom in bètatechnische studies in 2020", *Notitie
+# doorontwikkeling Techniekpact Oost 2020*). Before asking whether that was reachable, this
+# notebook shows what the numbers are, where they come from and what had to be repaired to make
+# them usable.
 #
 # Everything here is read from the bundled, committed dataset (`tp.load_series()`); nothing is
 # downloaded.
@@ -134,9 +135,10 @@ an.show(ax)
 
 # %% [markdown]
 # Where the levels stand: vwo has been far above 40% for years (but this is the N-profile
-# share of pupils, not the intake in technical study); havo crossed 40% in 2013/14-2019/20 and
-# fell back; the intake levels the 40% goal is about (mbo, hbo, wo) sit at 23-35% with flat
-# lines since about 2017.
+# share of pupils, not the intake in technical study); havo was at or above 40% from 2013/14 to
+# 2019/20 and fell back; the intake levels the 40% goal is about (mbo, hbo, wo) were at 23-34%
+# in their latest published year, with flat lines since about 2017. Open markers are vmbo values
+# from before the 2016/17 profile reform.
 #
 # ## The DUO-derived series
 #
@@ -150,3 +152,15 @@ duo = series.loc[(series["origin"] == "duo") & (series["region"] == REGION)
                  & (series["sex"] == SEX)]
 an.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_year",
                            "other_flags"]]
+
+# %% [markdown]
+# ## What this means
+#
+# The national headline series are short and gappy (8 to 13 published values per level, with
+# years missing in between) and two have too few values to model at all (vmbo gl/tl pooled and
+# havo/vwo pooled). The vmbo series break at the 2016/17 profile reform, so a trend through vmbo
+# values on both sides of 2016 mixes two definitions. The regional series (also by sex) exist
+# only as DUO-derived counts for five years, place students where their institution is, and for
+# mbo and vo are proxies (all mbo participants; vo exam candidates instead of profile choice).
+# Every probability in the following notebooks inherits these limits: it says what these data
+# support, not more.

@@ -66,8 +66,10 @@ an.show(fig)
 # %% [markdown]
 # The bands are 80% intervals. `baseline` and `stagnation` nearly coincide: the default model's
 # best guess is the current level. `observed_pace` (one point a year) closes the gap to 40%
-# only in the 2030s for mbo and hbo. The `required` and `ambitions` paths start in 2016/17 and
-# show how steep the climb would have had to be.
+# only in the 2030s for mbo and hbo. The `required` and `ambitions` paths start in 2016/17 from
+# the data known in 2015/16 and show how steep the climb would have had to be; a level already
+# on course gets no extra growth (havo in `required`), never a slowdown. The table gives the
+# medians in 2030.
 
 # %%
 at_end = runs.loc[runs["year"] == UNTIL]
@@ -76,10 +78,12 @@ at_end.pivot_table(index="level", columns="scenario", values="mean", sort=True).
 # %% [markdown]
 # ## Required acceleration by start year
 #
-# Extra percentage points per year, on top of the trend known just before the start, that put
-# the median on 40% in 2020/21 (negative: the level was above 40% anyway). The later the start,
-# the steeper the climb. The last columns give the year 40% is reached if the share grows at
-# the observed pace of one point a year from the latest data (median with the 80% range).
+# Extra percentage points per year, on top of the default model's forecast with the data known
+# just before the start (a flat line at the last level), that put the median on 40% in 2020/21
+# (negative: the level was on course anyway, slack rather than a cut). The later the start,
+# the steeper the climb. `historic_pp_per_year_to_2015` is the growth of the last five values
+# before 2016, for comparison. The last columns give the year 40% is reached if the share grows
+# at the observed pace of one point a year from the latest data (median with the 80% range).
 
 # %%
 acc = acceleration_table(headline, TARGET, TARGET_YEAR, starts=STARTS, pace=PACE, region=REGION,
@@ -92,19 +96,21 @@ acc[cols].round(2)
 # %%
 for r in acc.itertuples(index=False):
     req = [getattr(r, f"required_pp_per_year_from_{s}") for s in STARTS]
-    req_txt = ", ".join(f"from {s}: {'n/a' if pd.isna(v) else f'{v:+.1f}'}"
+    req_txt = ", ".join(f"from {s}: {'n/a' if pd.isna(v) else f'{round(v, 1) + 0:+.1f}'}"
                         for s, v in zip(STARTS, req, strict=True))
-    pace = an.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
-                                r.first_year_at_pace_hi)
+    pace = (f"already at or above it (since {r.first_year_at_pace})" if r.last_share >= TARGET
+            else an.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
+                                      r.first_year_at_pace_hi))
     print(f"{r.level}: extra points/year needed for {TARGET:.0%} in {TARGET_YEAR}: {req_txt}; "
           f"at +{PACE:g} point/year: {pace}")
 
 # %% [markdown]
 # ## What it means in students
 #
-# The extra technical entrants per year implied by the `required` scenario relative to the
-# baseline (scenario share minus baseline share, times the projected total of the level; totals
-# projected by their own recent trend, as stated in `n_total_projection`).
+# The extra technical entrants per year implied by the `required` scenario relative to the same
+# forecast without acceleration (the default model with the data to 2015/16): scenario share
+# minus that share, times the projected total of the level (how each total was projected is
+# stated in `n_total_projection`).
 
 # %%
 req_students = runs.loc[(runs["scenario"] == "required") & (runs["year"] == TARGET_YEAR),
@@ -117,13 +123,32 @@ for r in req_students.itertuples(index=False):
     extra = "n/a" if pd.isna(r.extra_students) else f"{r.extra_students:+,.0f}"
     print(f"{r.level}: required {r.extra_pp_per_year:+.1f} points/year from 2016 -> "
           f"{extra} technical entrants in {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} "
-          f"versus the baseline")
+          f"versus no acceleration")
+intake = req_students.loc[req_students["level"].isin(["mbo", "hbo", "wo"])]
+extra_total = intake["extra_students"].sum()
+base_total = (intake["mean"] * intake["n_total_proj"]).sum() - extra_total
+print(f"mbo+hbo+wo together: {round(extra_total, -3):+,.0f} technical entrants in "
+      f"{TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} on top of about {round(base_total, -3):,.0f} "
+      f"on the trend of 2016 ({extra_total / base_total:+.0%})")
 
 # %% [markdown]
 # In students: an acceleration from 2016/17 that put the median on 40% in 2020/21 would
 # have meant, in 2020/21 alone, roughly 21,000 more technical mbo entrants, 18,000 more in hbo
-# and 3,000 more in wo than on the baseline, some 40,000 a year on top of about 80,000
-# technical entrants in those three levels at the time. For havo and vwo the numbers are
-# negative: they were above 40% already. The totals for mbo, hbo and wo are implied by the
-# monitor's counts and shares and kept at their last value up to 2015/16 (stated in
-# `n_total_projection`); they are uncertain by a few percent.
+# and 3,000 more in wo than on the 2016 trend: about half as many again as the technical
+# entrants those three levels had (printed above). Havo needed nothing extra (it was on course
+# in 2016), so its row is zero. The totals for mbo, hbo and wo are implied by the monitor's
+# counts and shares and kept at their last known value (mbo 2009/10, hbo and wo 2015/16; see
+# `n_total_projection`); they are uncertain by a few percent, and real intake totals have
+# changed since, so read these as orders of magnitude.
+#
+# ## What this means
+#
+# The 40% goal needed an acceleration, not a continuation. From 2016/17 it took about 2.6 (mbo)
+# to 3.6 (hbo) extra points a year, 1.0 for wo, where the intake levels had grown by at most
+# about one point a year (`historic_pp_per_year_to_2015`): for mbo and hbo roughly three times
+# the one point a year Overijssel reported. Every year of waiting made it steeper: from 2018/19
+# it took up to 5 points a year, and from 2020/21 mbo and hbo would have needed 12 to 16 points
+# in one year. At one point a year from the latest data, 40% is reached in the late 2020s for
+# havo and wo and in the 2030s or around 2040 for ho, mbo, hbo and vmbo bb/kb. These are medians
+# with the default model's uncertainty (bands and ranges above); the student numbers rest on
+# implied totals and are orders of magnitude, not plans.

@@ -131,7 +131,23 @@ an.show(fig)
 
 # %% [markdown]
 # In vo, too, Overijssel has the highest shares of technical profiles in vmbo bb and kb and
-# of N-profiles in havo and vwo, and landsdeel Oost is about a point above the Netherlands.
-# The trend is the same everywhere: the havo N-profile share among exam candidates fell from
-# 41% in 2019/20 to 36% in 2023/24 nationally; vwo stays around the 55% ambition, havo is far
-# below it.
+# of N-profiles (NT and/or NG) in havo and vwo, but not everywhere: in vmbo gl/tl and in havo
+# NT it is below the national share. Landsdeel Oost is within about two points of the
+# Netherlands, on either side. The trend is the same everywhere: the havo N-profile share among
+# exam candidates fell from 41% in 2019/20 to 36% in 2023/24 nationally; vwo stays around the
+# 55% ambition, havo is far below it. The vmbo gl/tl row is the share with a technical
+# profile, not the NaSk package of the 40% gl/tl ambition, so it cannot be held against that
+# ambition.
+#
+# ## What this means
+#
+# Landsdeel Oost, Overijssel and Gelderland were no closer to their own 40% goal for 2020/21
+# than the Netherlands: in mbo, hbo and ho every region was 8 to 25 points short in 2019/20,
+# with flat shares, so the probability of 40% a year later was nil everywhere (printed above);
+# the one exception, wo in Overijssel, was above 40% all along, largely because of the
+# University of Twente. Part of Overijssel's lead over the Netherlands and of Gelderland's lag
+# (in wo nearly all of it) reflects which institutions are where, not only what young people in
+# each province choose: these series count students where they study. The vo figures (exam
+# candidates) are a proxy of profile choice and show the same picture: Overijssel mostly ahead,
+# havo falling everywhere. The reported "1% per niveau" growth does not show in these counts for
+# 2015/16-2019/20, except in wo.
