@@ -98,9 +98,8 @@ for r in acc.itertuples(index=False):
     req = [getattr(r, f"required_pp_per_year_from_{s}") for s in STARTS]
     req_txt = ", ".join(f"from {s}: {'n/a' if pd.isna(v) else f'{round(v, 1) + 0:+.1f}'}"
                         for s, v in zip(STARTS, req, strict=True))
-    pace = (f"already at or above it (since {r.first_year_at_pace})" if r.last_share >= TARGET
-            else an.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
-                                      r.first_year_at_pace_hi))
+    pace = an.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
+                                r.first_year_at_pace_hi, already=r.last_share >= TARGET)
     print(f"{r.level}: extra points/year needed for {TARGET:.0%} in {TARGET_YEAR}: {req_txt}; "
           f"at +{PACE:g} point/year: {pace}")
 

@@ -71,13 +71,14 @@ for r in when.itertuples(index=False):
 
 # %%
 pace = years_to_target(usable, PACE, None, TARGET, base="last", seed=SEED, n_paths=N_PATHS)
-pace["reached"] = [an.format_year_range(r.first_year, r.first_year_lo, r.first_year_hi)
+pace["reached"] = [an.format_year_range(r.first_year, r.first_year_lo, r.first_year_hi,
+                                        already=r.last_share >= TARGET)
                    for r in pace.itertuples(index=False)]
 pace[["level", "last_year", "last_share", "reached", "note"]].round(3)
 
 # %%
 for r in pace.itertuples(index=False):
-    print(f"{r.level} at +{PACE:g} point/year: {TARGET:.0%} in {r.reached}")
+    print(f"{r.level} at +{PACE:g} point/year, {TARGET:.0%} reached: {r.reached}")
 
 # %%
 fc = tp.forecast(usable.loc[usable["level"].isin(["mbo", "hbo", "wo"])], until=2035, seed=SEED,

@@ -264,7 +264,7 @@ def test_women_target_progress_needs_growth_rows(series, targets):
 def test_when_reached(series, targets):
     h = an.drop_short_series(an.headline_series(series, ["mbo", "vwo", "havo"]), 3)
     w = an.when_reached(h, targets, n_paths=500).set_index("level")
-    assert w.loc["vwo", "year_40"] == 2005 and w.loc["vwo", "reach_40"] == "2005"
+    assert w.loc["vwo", "year_40"] == 2005 and w.loc["vwo", "reach_40"] == "already (since 2005)"
     assert w.loc["mbo", "reach_40"].startswith("not by 2040")
     assert w.loc["havo", "own_target"] == 0.55
     assert "below it since" in w.loc["havo", "note"]
@@ -295,6 +295,7 @@ def test_format_year_range():
     assert an.format_year_range(pd.NA, 2030, pd.NA) == "not by 2040 (10% chance by 2030)"
     assert an.format_year_range(pd.NA, pd.NA, pd.NA) == "not by 2040"
     assert an.format_year_range(2016, 2016, 2016) == "2016"
+    assert an.format_year_range(2005, 2005, 2005, already=True) == "already (since 2005)"
 
 
 def test_percent_columns():

@@ -950,7 +950,8 @@ def when_reached(
                "year_40": r["first_year"], "year_40_lo": r["first_year_lo"],
                "year_40_hi": r["first_year_hi"],
                "reach_40": format_year_range(r["first_year"], r["first_year_lo"],
-                                             r["first_year_hi"], horizon),
+                                             r["first_year_hi"], horizon,
+                                             already=bool(r["last_share"] >= target)),
                "own_target": pd.NA, "own_target_year": pd.NA, "year_own": pd.NA,
                "year_own_lo": pd.NA, "year_own_hi": pd.NA, "reach_own": "",
                "note": "; ".join(n.strip() for n in str(r["note"]).split(";")
@@ -960,7 +961,8 @@ def when_reached(
                        year_own=o["first_year"], year_own_lo=o["first_year_lo"],
                        year_own_hi=o["first_year_hi"],
                        reach_own=format_year_range(o["first_year"], o["first_year_lo"],
-                                                   o["first_year_hi"], horizon))
+                                                   o["first_year_hi"], horizon,
+                                                   already=bool(r["last_share"] >= o["target"])))
         rows.append(row)
     out = pd.DataFrame(rows)
     ints = ["last_year", "year_40", "year_40_lo", "year_40_hi", "own_target_year", "year_own",
@@ -1040,7 +1042,8 @@ def regional_comparison(
 # text
 
 
-def format_year_range(first: Any, lo: Any, hi: Any, horizon: int = HORIZON_END) -> str:
+def format_year_range(first: Any, lo: Any, hi: Any, horizon: int = HORIZON_END, *,
+                      already: bool = False) -> str:
     """A first-passage year with its range as text; missing years read "not by <horizon>".
 
     Parameters
@@ -1050,6 +1053,9 @@ def format_year_range(first: Any, lo: Any, hi: Any, horizon: int = HORIZON_END) 
         reached by ``horizon``.
     horizon
         The last year simulated.
+    already
+        The latest observation is at or above the target: ``first`` is the start of that
+        spell, shown as "already (since <first>)".
 
     Examples
     --------
@@ -1061,6 +1067,8 @@ def format_year_range(first: Any, lo: Any, hi: Any, horizon: int = HORIZON_END) 
     'not by 2040 (10% chance by 2030)'
     >>> format_year_range(pd.NA, pd.NA, pd.NA)
     'not by 2040'
+    >>> format_year_range(2005, 2005, 2005, already=True)
+    'already (since 2005)'
     """
     def na(v: Any) -> bool:
         return v is None or bool(pd.isna(v))
@@ -1068,6 +1076,8 @@ def format_year_range(first: Any, lo: Any, hi: Any, horizon: int = HORIZON_END) 
     if na(first):
         return f"not by {horizon}" if na(lo) else f"not by {horizon} (10% chance by {int(lo)})"
     f = int(first)
+    if already:
+        return f"already (since {f})"
     if na(lo) or na(hi):
         early = "?" if na(lo) else str(int(lo))
         return f"{f} ({early} to after {horizon})" if na(hi) else f"{f} ({early}-{int(hi)})"
