@@ -12,7 +12,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from tpforecast.report import README_END, README_START, build_report
+from tpforecast.report import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ["headline", "hindcast", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
@@ -58,13 +58,24 @@ def test_report_is_reproducible_and_committed(report):
         ROOT / "reports" / "figures" / "headline.svg").read_bytes()
 
 
-def test_readme_shows_the_headline_table_and_figure():
+def test_readme_shows_the_headline_and_acceleration_tables_and_figure():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = readme.split(README_START)[1].split(README_END)[0].strip()
     summary = (ROOT / "reports" / "summary.md").read_text(encoding="utf-8")
-    assert block and block in summary
+    for name in ["headline", "acceleration"]:
+        block = readme.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
+        assert block.strip() and block.strip() in summary, name
     assert "reports/figures/headline.png" in readme
     assert (ROOT / "reports" / "figures" / "headline.png").exists()
+
+
+def test_acceleration_table_in_summary(report):
+    md = (report / "summary.md").read_text(encoding="utf-8")
+    table = md.split("have taken?")[1]
+    for level in ["mbo", "hbo", "wo", "ho"]:
+        row = re.search(rf"^\|\s*{level}\s*\|(.*)$", table, flags=re.M)
+        assert row, level
+        cells = [c.strip() for c in row.group(1).split("|")]
+        assert cells[0].startswith("+") and float(cells[0]) > 0  # needed from 2016
 
 
 def _chromium() -> str:

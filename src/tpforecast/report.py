@@ -28,11 +28,9 @@ from tpforecast.forecasting import forecast, reachability
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.scenarios import acceleration_table, load_scenarios, run_scenarios
 
-__all__ = ["HEADLINE_COLUMNS", "build_report", "headline_markdown"]
+__all__ = ["HEADLINE_COLUMNS", "acceleration_display", "build_report", "headline_markdown"]
 
 TITLE = "Techniekpact: is 4 in 10 reachable?"
-README_START = "<!-- headline:start -->"
-README_END = "<!-- headline:end -->"
 
 #: headline_table column -> display name (in this order)
 HEADLINE_COLUMNS: dict[str, str] = {
@@ -65,7 +63,7 @@ def _fmt(value: Any, column: str) -> str:
         p = float(value)
         return "<1%" if 0 < p < 0.005 else ">99%" if 0.995 < p < 1 else f"{100 * p:.0f}%"
     if column.startswith("required_pp"):
-        return f"{float(value):+.1f}"
+        return f"{round(float(value), 1) + 0.0:+.1f}"  # + 0.0 turns -0.0 into 0.0
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
@@ -94,6 +92,28 @@ def _year_text(row: pd.Series) -> str:
     if pd.isna(lo) or pd.isna(hi):
         return f"{int(year)} ({'?' if pd.isna(lo) else int(lo)}-after 2040)"
     return f"{int(year)} ({int(lo)}-{int(hi)})" if lo != hi else str(int(year))
+
+
+def acceleration_display(table: pd.DataFrame, pace: float = 1.0) -> pd.DataFrame:
+    """The acceleration table (:func:`~tpforecast.scenarios.acceleration_table`), rounded and
+    labelled: extra points a year by start year, the pace before 2015, and the year the target
+    is reached at ``pace`` points a year."""
+    starts = [c.rsplit("_", 1)[1] for c in table.columns
+              if c.startswith("required_pp_per_year_from_")]
+    shown = pd.DataFrame({"level": table["level"]})
+    for start in starts:
+        shown[f"from {start} (pt/yr)"] = [
+            _fmt(v, "required_pp") for v in table[f"required_pp_per_year_from_{start}"]]
+    shown["pace to 2015 (pt/yr)"] = [_fmt(v, "required_pp")
+                                     for v in table["historic_pp_per_year_to_2015"]]
+    shown["last share"] = [_fmt(v, "last_share") for v in table["last_share"]]
+    shown[f"40% at +{pace:g} pt/yr"] = [
+        analysis.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
+                                   r.first_year_at_pace_hi,
+                                   already=bool(r.last_share >= r.target))
+        if not pd.isna(r.last_share) else "n/a"
+        for r in table.itertuples(index=False)]
+    return shown
 
 
 def headline_markdown(table: pd.DataFrame) -> str:
@@ -190,9 +210,9 @@ def _figures(series: pd.DataFrame, targets: pd.DataFrame, headline: pd.DataFrame
     return figs
 
 
-def _tables(series: pd.DataFrame, targets: pd.DataFrame, seed: int) -> list[dict[str, str]]:
+def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame
+            ) -> list[dict[str, str]]:
     evidence = default_model_evidence(series)
-    accel = acceleration_table(series, target=0.40, seed=seed)
     women = analysis.women_target_progress(series, targets)
     return [
         {"heading": "How good are the models? (backtest, horizons 3-5 years)",
@@ -201,7 +221,7 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, seed: int) -> list[dict
                  "against naive, coverage of the 80% and 95% intervals. No model beats naive; "
                  f"the default ({DEFAULT_MODEL}) is the one whose 80% intervals are calibrated."},
         {"heading": "What acceleration would 40% in 2020 have taken?",
-         "html": accel.round(2).to_html(index=False, border=0, na_rep="n/a"),
+         "html": acceleration_display(accel).to_html(index=False, border=0),
          "note": "Extra points per year on top of the trend, from the start year, for the "
                  "median to land on 40% in 2020/21 (data known the year before the start); and "
                  "the year 40% is reached at the observed Overijssel pace of +1 point a year."},
@@ -250,13 +270,16 @@ def _findings(headline: pd.DataFrame) -> list[str]:
     return items
 
 
-def _update_readme(readme: Path, table_md: str) -> None:
+def _update_readme(readme: Path, blocks: dict[str, str]) -> None:
+    """Replace the text between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers."""
     text = readme.read_text(encoding="utf-8")
-    if README_START not in text or README_END not in text:
-        return
-    head, rest = text.split(README_START, 1)
-    _, tail = rest.split(README_END, 1)
-    readme.write_text(f"{head}{README_START}\n{table_md}\n{README_END}{tail}", encoding="utf-8")
+    for name, body in blocks.items():
+        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+        if start in text and end in text:
+            head, rest = text.split(start, 1)
+            _, tail = rest.split(end, 1)
+            text = f"{head}{start}\n{body}\n{end}{tail}"
+    readme.write_text(text, encoding="utf-8")
 
 
 def build_report(out: str | Path = "reports", *, seed: int = 0,
@@ -272,8 +295,8 @@ def build_report(out: str | Path = "reports", *, seed: int = 0,
     seed
         Random seed of all simulations.
     readme
-        If given, the headline table between the ``<!-- headline:start -->`` and
-        ``<!-- headline:end -->`` markers of this file is replaced by the fresh one.
+        If given, the tables between the ``<!-- headline:start -->``/``end`` and
+        ``<!-- acceleration:start -->``/``end`` markers of this file are replaced.
 
     Returns
     -------
@@ -288,8 +311,11 @@ def build_report(out: str | Path = "reports", *, seed: int = 0,
         warnings.simplefilter("ignore", category=UserWarning)
         headline = analysis.headline_table(series, targets, seed=seed)
         figures = _figures(series, targets, headline, out, seed)
-        tables = _tables(series, targets, seed)
+        accel = acceleration_table(series, target=0.40, seed=seed,
+                                   levels=list(analysis.HEADLINE_LEVELS))
+        tables = _tables(series, targets, accel)
     table_md = headline_markdown(headline)
+    accel_md = acceleration_display(accel).to_markdown(index=False, disable_numparse=True)
     findings = _findings(headline)
     lead = ("The Techniekpact goal: by 2020, 4 in 10 young people choose a beta/technical "
             "programme. Per level: where the share stands, whether and when 40% (or the level's "
@@ -321,11 +347,15 @@ def build_report(out: str | Path = "reports", *, seed: int = 0,
     md = [f"# {TITLE}", "", lead, "", "## Key findings", "",
           *[f"- {item}" for item in findings], "", "## Headline per level", "", table_md, "",
           "![P(40% in 2020), as seen in 2016](figures/headline.png)", "",
+          "## What acceleration would 40% in 2020/21 have taken?", "", accel_md, "",
+          "Extra points a year on top of the trend from the start year (data known the year "
+          "before), for the median to reach 40% in 2020/21; the pace before 2015; and when 40% "
+          "is reached at +1 point a year from the latest value (median, 10-90% range).", "",
           "## Figures", "", *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "",
           f"Method: {method}", ""]
     paths[1].write_text("\n".join(md), encoding="utf-8")
     if readme is not None:
-        _update_readme(Path(readme), table_md)
+        _update_readme(Path(readme), {"headline": table_md, "acceleration": accel_md})
     paths += sorted((out / "figures").glob("*"))
     return paths
 
