@@ -400,7 +400,7 @@ def targets_for(targets: pd.DataFrame, key: tuple[str, ...]) -> pd.DataFrame:
     return t.loc[m]
 
 
-def prepare_targets(target: Any, year: int) -> pd.DataFrame | float:
+def prepare_targets(target: Any) -> pd.DataFrame | float:
     if isinstance(target, pd.DataFrame):
         need = ["level", "year", "target"]
         missing = [c for c in need if c not in target.columns]
@@ -594,7 +594,7 @@ def reachability(
     model_objs = resolve_models(models)
     if not isinstance(year, int | np.integer):
         raise TpModelError(f"year must be a year (int); got {year!r}")
-    tgt = prepare_targets(target, int(year))
+    tgt = prepare_targets(target)
     split = split_series(series, as_of)
     skipped: list[dict[str, Any]] = list(split.skipped)
     notes: list[dict[str, Any]] = []

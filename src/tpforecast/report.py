@@ -154,8 +154,7 @@ def _stable_svg_ids(svg: str, prefix: str) -> str:
                                   else f"#{mapping[m.group(0)[1:-1]]})"), svg)
 
 
-def _figures(series: pd.DataFrame, targets: pd.DataFrame, headline: pd.DataFrame,
-             out: Path, seed: int) -> list[_Figure]:
+def _figures(series: pd.DataFrame, out: Path, seed: int) -> list[_Figure]:
     nl = analysis.headline_series(series)
     figs: list[_Figure] = []
 
@@ -310,7 +309,7 @@ def build_report(out: str | Path = "reports", *, seed: int = 0,
         # skipped series are listed in the tables' notes; keep the console clean
         warnings.simplefilter("ignore", category=UserWarning)
         headline = analysis.headline_table(series, targets, seed=seed)
-        figures = _figures(series, targets, headline, out, seed)
+        figures = _figures(series, out, seed)
         accel = acceleration_table(series, target=0.40, seed=seed,
                                    levels=list(analysis.HEADLINE_LEVELS))
         tables = _tables(series, targets, accel)

@@ -745,7 +745,7 @@ def _effective_start(start: int | None, last_year: int) -> int:
     return last_year + 1 if start is None else max(int(start), last_year + 1)
 
 
-def _targets_frame(target: Any, year: int) -> pd.DataFrame | float:
+def _targets_frame(target: Any) -> pd.DataFrame | float:
     """``prepare_targets`` for a float or a targets frame ("targets" -> load_targets())."""
     if isinstance(target, str):
         if target != "targets":
@@ -754,7 +754,7 @@ def _targets_frame(target: Any, year: int) -> pd.DataFrame | float:
         from tpforecast.core import load_targets
 
         target = load_targets()
-    return prepare_targets(target, year)
+    return prepare_targets(target)
 
 
 _KIND_RANK = {"ambition": 0, "goal": 1}
@@ -916,7 +916,7 @@ def required_acceleration(
     Scenario(label, start=start, ramp_years=ramp_years, base=base,
              solve=Solve("targets" if is_frame else check_target(target), None if is_frame
                          else int(year), float(probability)))
-    tgt = _targets_frame(target, int(year))
+    tgt = _targets_frame(target)
     model_objs = [get_model(LAST_MODEL)] if base == "last" else resolve_models(models)
     info = as_of if as_of is not None else (start - 1 if start is not None else None)
     goals_end = int(year)
@@ -1061,7 +1061,7 @@ def years_to_target(
                    ramp_years=ramp_years, base=base)
     if not _is_int(horizon):
         raise TpModelError(f"horizon must be a year (int); got {horizon!r}")
-    tgt = _targets_frame(target, int(horizon))
+    tgt = _targets_frame(target)
     model_objs = [get_model(LAST_MODEL)] if base == "last" else resolve_models(models)
     eng = _Engine(series, seed, n_paths, max(HORIZON_END, int(horizon)))
     split = eng.split(as_of)
@@ -1454,14 +1454,14 @@ def run_scenarios(
         raise TpModelError(f"until must be a year (int); got {until!r}")
     as_of = _int_or_none(as_of, "as_of")
     until = int(until)
-    p_tgt = _targets_frame(target, until)
+    p_tgt = _targets_frame(target)
     for scn in scns:
         _check_known(scn, series)
     solve_years = [s.solve.year for s in scns if s.solve is not None and s.solve.year]
     solve_tgts: dict[str, pd.DataFrame | float] = {}
     for scn in scns:
         if scn.solve is not None:
-            solve_tgts[scn.name] = _targets_frame(scn.solve.target, 0) \
+            solve_tgts[scn.name] = _targets_frame(scn.solve.target) \
                 if isinstance(scn.solve.target, str) else float(scn.solve.target)
             if isinstance(solve_tgts[scn.name], pd.DataFrame) and not scn.solve.year:
                 solve_years.append(int(solve_tgts[scn.name]["year"].max()))
