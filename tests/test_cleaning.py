@@ -232,7 +232,12 @@ def test_targets_are_moved_out_with_a_log_row_each(figures: pd.DataFrame,
 
 def test_excluded_indicators_are_dropped_with_a_log_row(series: pd.DataFrame,
                                                         log: pd.DataFrame) -> None:
-    assert not series["indicator"].isin(["unspecified", "vmbo_tech_pupils_unspecified"]).any()
+    assert not (series["indicator"] == "unspecified").any()
+    # the news-item counts (level vmbo_bbkb, population unknown) go; the Gelderland counts of
+    # seed 001 (level vmbo, all leerwegen) stay as their own count-only indicator
+    unspecified = series[series["indicator"] == "vmbo_tech_pupils_unspecified"]
+    assert set(unspecified["level"]) == {"vmbo"} and set(unspecified["region"]) == {"Gelderland"}
+    assert unspecified["share"].isna().all() and unspecified["n_tech"].notna().all()
     dropped = log[(log["action"] == "dropped") & (log["step"] == "indicators")]
     assert dropped["reason"].str.contains("vmbo_tech_pupils_unspecified", regex=False).any()
     assert dropped["reason"].str.contains("unspecified (vo)", regex=False).any()
