@@ -74,7 +74,7 @@ def test_bundled_copy_equals_the_shared_file() -> None:
 def test_real_file_shape_and_columns(figures: pd.DataFrame) -> None:
     assert len(figures) == 665
     assert list(figures.columns) == [*FIGURES_COLUMNS, "line"]
-    assert figures["line"].tolist() == list(range(2, 660))
+    assert figures["line"].tolist() == list(range(2, 667))
     assert figures.attrs["source"] == str(default_figures_path())
 
 
