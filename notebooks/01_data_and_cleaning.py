@@ -25,10 +25,10 @@ matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
-from tpforecast.core import series_keys
-from tpforecast.mappings import load_breaks
+from tpforecast.data.loaders import series_keys
+from tpforecast.data.mappings import load_breaks
 from tpforecast.paths import data_dir
+from tpforecast.report import analysis as an
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 60)

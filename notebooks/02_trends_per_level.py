@@ -22,9 +22,9 @@ matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
-from tpforecast.backtesting import default_model_evidence
+from tpforecast.forecasting.backtesting import default_model_evidence
 from tpforecast.models import DEFAULT_MODEL, get_model
+from tpforecast.report import analysis as an
 
 pd.set_option("display.width", 120)
 series = tp.load_series()

@@ -29,7 +29,7 @@ matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
+from tpforecast.report import analysis as an
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 70)

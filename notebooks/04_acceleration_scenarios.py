@@ -34,7 +34,7 @@ matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
+from tpforecast.report import analysis as an
 from tpforecast.scenarios import acceleration_table
 
 pd.set_option("display.width", 120)

@@ -33,7 +33,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
+from tpforecast.report import analysis as an
 
 pd.set_option("display.width", 120)
 series = tp.load_series()

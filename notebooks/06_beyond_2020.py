@@ -25,7 +25,7 @@ matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast import analysis as an
+from tpforecast.report import analysis as an
 from tpforecast.scenarios import years_to_target
 
 pd.set_option("display.width", 120)

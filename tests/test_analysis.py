@@ -1,4 +1,4 @@
-"""tpforecast.analysis: the computations behind the notebooks and the report."""
+"""tpforecast.report.analysis: the computations behind the notebooks and the report."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 import tpforecast as tp
-from tpforecast import analysis as an
 from tpforecast.errors import TpModelError
 from tpforecast.paths import data_dir
+from tpforecast.report import analysis as an
 
 
 @pytest.fixture(scope="module")

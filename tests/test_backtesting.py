@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 import tpforecast as tp
-from tpforecast.backtesting import default_model_evidence, hindcast
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.backtesting import default_model_evidence, hindcast
 
 YEARS = [2005, 2007, 2009, 2010, 2011, 2014, 2017, 2018, 2019, 2020, 2021, 2022, 2023]
 

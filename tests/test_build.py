@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tpforecast.build import build_data
+from tpforecast.data.build import build_data
 from tpforecast.paths import data_dir
 
 DERIVED = [

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.cleaning import LOG_COLUMNS, SERIES_COLUMNS, CleanResult, clean_figures
+from tpforecast.data.cleaning import LOG_COLUMNS, SERIES_COLUMNS, CleanResult, clean_figures
+from tpforecast.data.mappings import load_indicators
+from tpforecast.data.published import FIGURES_COLUMNS, load_figures
+from tpforecast.data.validation import validate
 from tpforecast.errors import TpDataError
-from tpforecast.figures import FIGURES_COLUMNS, load_figures
-from tpforecast.mappings import load_indicators
-from tpforecast.validation import validate
 
 KEY = ["indicator", "level", "region", "sex", "year"]
 DESIGN_DTYPES = {

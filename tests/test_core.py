@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import tpforecast as tp
-from tpforecast.core import SERIES_COLUMNS
+from tpforecast.data.loaders import SERIES_COLUMNS
 from tpforecast.errors import TpDataError
 
 ROOT = Path(__file__).resolve().parents[1]

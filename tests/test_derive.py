@@ -1,4 +1,4 @@
-"""Tests of tpforecast.derive: DUO series in the canonical frame, nationally and regionally."""
+"""Tests of tpforecast.data.derive: DUO series in the canonical frame, nationally and regionally."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.derive import SERIES_COLUMNS, derive_duo_series, load_duo_indicators
+from tpforecast.data.derive import SERIES_COLUMNS, derive_duo_series, load_duo_indicators
+from tpforecast.data.shares import technical_share
 from tpforecast.errors import TpDataError
 from tpforecast.paths import shared_dir
-from tpforecast.shares import technical_share
 
 RAW = shared_dir() / "data" / "raw"
 KEY = ["indicator", "level", "region", "sex", "year"]
@@ -316,7 +316,7 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
 
 @needs_shared
 def test_real_values_equal_technical_share(series: pd.DataFrame) -> None:
-    from tpforecast.duo import read_duo
+    from tpforecast.data.duo import read_duo
 
     vo = read_duo(RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv")
     direct = technical_share(vo, "vwo", by=("sex", "year"), definition="nprofile")

@@ -1,4 +1,4 @@
-"""Tests of tpforecast.duo: synthetic files for every quirk and bad input, real DUO files."""
+"""Tests of tpforecast.data.duo: synthetic files for every quirk and bad input, real DUO files."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.duo import read_duo, read_duo_table
+from tpforecast.data.duo import read_duo, read_duo_table
 from tpforecast.errors import TpDataError
 from tpforecast.paths import shared_dir
 

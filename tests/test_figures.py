@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from tpforecast.data.published import FIGURES_COLUMNS, default_figures_path, load_figures
 from tpforecast.errors import TpDataError
-from tpforecast.figures import FIGURES_COLUMNS, default_figures_path, load_figures
 from tpforecast.paths import data_dir, shared_dir
 
 HEADER = ",".join(FIGURES_COLUMNS)

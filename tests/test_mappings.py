@@ -1,4 +1,4 @@
-"""Tests of the mapping files and the parsers built on them (tpforecast.mappings)."""
+"""Tests of the mapping files and the parsers built on them (tpforecast.data.mappings)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.errors import TpDataError
-from tpforecast.figures import load_figures
-from tpforecast.mappings import (
+from tpforecast.data.mappings import (
     FLAG_TOKENS,
     level_aliases,
     level_keys,
@@ -23,6 +21,8 @@ from tpforecast.mappings import (
     parse_school_year,
     sex_aliases,
 )
+from tpforecast.data.published import load_figures
+from tpforecast.errors import TpDataError
 
 
 def _assert_where(err: TpDataError, file: Path | str, line: int, column: str) -> None:

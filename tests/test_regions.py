@@ -1,4 +1,4 @@
-"""Tests of tpforecast.regions: name normalisation, committed lookups, coverage of DUO files."""
+"""Tests of tpforecast.data.regions: name normalisation, committed lookups, coverage of DUO files."""
 
 from __future__ import annotations
 
@@ -7,10 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.duo import read_duo_table
-from tpforecast.errors import TpDataError
-from tpforecast.paths import data_dir, shared_dir
-from tpforecast.regions import (
+from tpforecast.data.duo import read_duo_table
+from tpforecast.data.regions import (
     build_region_lookups,
     canonical_province,
     landsdeel_provinces,
@@ -19,6 +17,8 @@ from tpforecast.regions import (
     province_of,
     write_region_lookups,
 )
+from tpforecast.errors import TpDataError
+from tpforecast.paths import data_dir, shared_dir
 
 RAW = shared_dir() / "data" / "raw"
 MAPPINGS = data_dir() / "mappings"

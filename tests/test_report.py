@@ -12,7 +12,7 @@ import matplotlib.image as mpimg
 import numpy as np
 import pytest
 
-from tpforecast.report import build_report
+from tpforecast.report.build import build_report
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ["headline", "hindcast", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",

@@ -1,4 +1,4 @@
-"""Tests of tpforecast.shares: classification as data, suppressed-cell bounds, real shares."""
+"""Tests of tpforecast.data.shares: classification as data, suppressed-cell bounds, real shares."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.duo import read_duo
+from tpforecast.data.duo import read_duo
+from tpforecast.data.shares import known_levels, load_classification, stack_counts, technical_share
 from tpforecast.errors import TpDataError
 from tpforecast.paths import shared_dir
-from tpforecast.shares import known_levels, load_classification, stack_counts, technical_share
 
 RAW = shared_dir() / "data" / "raw"
 

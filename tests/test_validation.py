@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import tpforecast as tp
+from tpforecast.data.validation import SCHEMAS, validate
 from tpforecast.errors import TpDataError
-from tpforecast.validation import SCHEMAS, validate
 
 EXTRA = ["failed_column", "failed_check", "failure_case"]
 

@@ -22,21 +22,21 @@ __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
-    "load_series": "core",
-    "load_targets": "core",
-    "load_figures": "figures",
-    "clean_figures": "cleaning",
-    "CleanResult": "cleaning",
-    "read_duo": "duo",
-    "technical_share": "shares",
-    "validate": "validation",
-    "build_data": "build",
+    "load_series": "data.loaders",
+    "load_targets": "data.loaders",
+    "load_figures": "data.published",
+    "clean_figures": "data.cleaning",
+    "CleanResult": "data.cleaning",
+    "read_duo": "data.duo",
+    "technical_share": "data.shares",
+    "validate": "data.validation",
+    "build_data": "data.build",
     "forecast": "forecasting",
     "reachability": "forecasting",
     "reachability_combined": "forecasting",
     "available_models": "models",
-    "backtest": "backtesting",
-    "score": "backtesting",
+    "backtest": "forecasting.backtesting",
+    "score": "forecasting.backtesting",
     "Scenario": "scenarios",
     "load_scenarios": "scenarios",
     "required_acceleration": "scenarios",
@@ -49,9 +49,9 @@ _EXPORTS: dict[str, str] = {
     "plot_panels": "plotting",
     "plot_reachability": "plotting",
     "plot_scenarios": "plotting",
-    "build_report": "report",
-    "headline_series": "analysis",
-    "headline_table": "analysis",
+    "build_report": "report.build",
+    "headline_series": "report.analysis",
+    "headline_table": "report.analysis",
 }
 
 __all__ = ["TpDataError", "TpError", "TpModelError", "TpScenarioError", *_EXPORTS]
@@ -71,14 +71,15 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
-    from tpforecast.analysis import headline_series, headline_table
-    from tpforecast.backtesting import backtest, score
-    from tpforecast.build import build_data
-    from tpforecast.cleaning import CleanResult, clean_figures
-    from tpforecast.core import load_series, load_targets
-    from tpforecast.duo import read_duo
-    from tpforecast.figures import load_figures
+    from tpforecast.data.build import build_data
+    from tpforecast.data.cleaning import CleanResult, clean_figures
+    from tpforecast.data.duo import read_duo
+    from tpforecast.data.loaders import load_series, load_targets
+    from tpforecast.data.published import load_figures
+    from tpforecast.data.shares import technical_share
+    from tpforecast.data.validation import validate
     from tpforecast.forecasting import forecast, reachability, reachability_combined
+    from tpforecast.forecasting.backtesting import backtest, score
     from tpforecast.models import available_models
     from tpforecast.plotting import (
         plot_forecast,
@@ -88,7 +89,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         plot_scenarios,
         plot_series,
     )
-    from tpforecast.report import build_report
+    from tpforecast.report.analysis import headline_series, headline_table
+    from tpforecast.report.build import build_report
     from tpforecast.scenarios import (
         Scenario,
         acceleration_table,
@@ -97,5 +99,3 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         run_scenarios,
         years_to_target,
     )
-    from tpforecast.shares import technical_share
-    from tpforecast.validation import validate

@@ -74,7 +74,7 @@ def _emit(df: pd.DataFrame, args: argparse.Namespace) -> None:
 
 def _selected(args: argparse.Namespace) -> pd.DataFrame:
     """The series chosen by the selection options (headline series by default)."""
-    from tpforecast.core import load_series, select_series
+    from tpforecast.data.loaders import load_series, select_series
 
     series = load_series(args.series)
     chosen = select_series(series, indicators=args.indicator, levels=args.level,
@@ -91,14 +91,14 @@ def _selected(args: argparse.Namespace) -> pd.DataFrame:
 
 def _target(args: argparse.Namespace) -> float | pd.DataFrame:
     if args.targets:
-        from tpforecast.core import load_targets
+        from tpforecast.data.loaders import load_targets
 
         return load_targets(None if args.targets == "bundled" else args.targets)
     return args.target
 
 
 def _cmd_data_build(args: argparse.Namespace) -> int:
-    from tpforecast.build import build_data
+    from tpforecast.data.build import build_data
 
     summary = build_data(args.shared, args.out)
     with pd.option_context("display.width", 120, "display.max_rows", 500):
@@ -124,7 +124,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
 
 
 def _cmd_backtest(args: argparse.Namespace) -> int:
-    from tpforecast.backtesting import backtest, score
+    from tpforecast.forecasting.backtesting import backtest, score
 
     result = backtest(_selected(args), models=args.models, horizons=args.horizons,
                       min_train=args.min_train, seed=args.seed)
@@ -148,7 +148,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from tpforecast.report import build_report
+    from tpforecast.report.build import build_report
 
     paths = build_report(args.out, seed=args.seed, readme=args.readme)
     for path in paths:

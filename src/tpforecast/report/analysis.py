@@ -211,7 +211,7 @@ def headline_series(
     Parameters
     ----------
     series
-        Series frame (:func:`~tpforecast.core.load_series`).
+        Series frame (:func:`~tpforecast.data.loaders.load_series`).
     levels
         Level keys to keep (levels without a canonical series are simply absent).
     region, sex
@@ -401,7 +401,7 @@ def model_diagnostics(
     """Residual checks of a model: its one-step-ahead errors on each series.
 
     For every cutoff (expanding window, at least ``min_train`` observations) the model is
-    fitted on the data up to the cutoff (:func:`~tpforecast.backtesting.backtest`) and the
+    fitted on the data up to the cutoff (:func:`~tpforecast.forecasting.backtesting.backtest`) and the
     *next observed* year is forecast. These forecast errors are the model's innovations: for
     a well-specified model they average zero, are not autocorrelated and fall inside the 80%
     interval about 80% of the time. Series here are short (3-13 points), so the tests have
@@ -430,7 +430,7 @@ def model_diagnostics(
     """
     from scipy import stats
 
-    from tpforecast.backtesting import backtest
+    from tpforecast.forecasting.backtesting import backtest
     from tpforecast.models import DEFAULT_MODEL
 
     name = model or DEFAULT_MODEL
@@ -491,7 +491,7 @@ def hindcast_table(
     region: str = "NL",
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The hindcast (:func:`~tpforecast.backtesting.hindcast`) without skip warnings.
+    """The hindcast (:func:`~tpforecast.forecasting.backtesting.hindcast`) without skip warnings.
 
     Series too short for a model as of ``as_of`` (e.g. ``damped`` needs 8 points) are left
     out for that model and listed in ``attrs["skipped"]``.
@@ -502,7 +502,7 @@ def hindcast_table(
         The hindcast frame: forecast columns for ``years``, ``actual``, ``error_pp`` and
         ``inside_80``, sorted by series, model and year.
     """
-    from tpforecast.backtesting import hindcast
+    from tpforecast.forecasting.backtesting import hindcast
 
     out = _quiet(hindcast, series, as_of=as_of, years=years, models=models, region=region,
                  seed=seed)
@@ -592,9 +592,9 @@ def headline_table(
     Parameters
     ----------
     series
-        Series frame; default :func:`~tpforecast.core.load_series`.
+        Series frame; default :func:`~tpforecast.data.loaders.load_series`.
     targets
-        Targets frame; default :func:`~tpforecast.core.load_targets`.
+        Targets frame; default :func:`~tpforecast.data.loaders.load_targets`.
     target, year
         The common goal (40%) and its year (2020 = 2020/21).
     as_of
@@ -618,7 +618,7 @@ def headline_table(
         + 1>, note``. Shares and probabilities are fractions; a level whose series is missing
         or too short for a column gets NA there and says why in ``note``.
     """
-    from tpforecast.core import load_series, load_targets
+    from tpforecast.data.loaders import load_series, load_targets
     from tpforecast.forecasting import reachability
     from tpforecast.scenarios import required_acceleration
 
@@ -729,7 +729,7 @@ def own_target_reachability(
         the target year itself is missing) and ``met`` (observed at or above the target; NA
         without an observation).
     """
-    from tpforecast.core import load_targets
+    from tpforecast.data.loaders import load_targets
     from tpforecast.forecasting import reachability
 
     targets = load_targets() if targets is None else targets
@@ -831,7 +831,7 @@ def women_target_progress(
     series
         Series frame.
     targets
-        Targets frame; default :func:`~tpforecast.core.load_targets`.
+        Targets frame; default :func:`~tpforecast.data.loaders.load_targets`.
     levels
         Levels a target for ``all`` covers (mbo, hbo and wo; not ho = hbo + wo).
     origin
@@ -846,7 +846,7 @@ def women_target_progress(
         target_ratio, met, baseline_share, share, note`` (flags such as
         ``participants_not_entrants``).
     """
-    from tpforecast.core import load_targets
+    from tpforecast.data.loaders import load_targets
 
     targets = load_targets() if targets is None else targets
     growth = targets.loc[_mask(targets, "kind", "growth_count")]
@@ -915,7 +915,7 @@ def when_reached(
         Series frame (choose series the model can fit, e.g. with :func:`drop_short_series`).
     targets
         Targets frame for each level's own goal or ambition; default
-        :func:`~tpforecast.core.load_targets`.
+        :func:`~tpforecast.data.loaders.load_targets`.
     target
         The common goal.
     seed, n_paths, model
@@ -933,7 +933,7 @@ def when_reached(
         where so), ``own_target, own_target_year, year_own, year_own_lo, year_own_hi,
         reach_own`` and ``note``.
     """
-    from tpforecast.core import load_targets
+    from tpforecast.data.loaders import load_targets
     from tpforecast.forecasting import reachability
 
     targets = load_targets() if targets is None else targets

@@ -3,7 +3,7 @@
 :func:`clean_figures` turns the table of :func:`tpforecast.load_figures` (one published figure
 a row, several editions side by side) into the canonical series frame of ``docs/design.md``
 (one row per indicator, level, region, sex and year) and a log of everything it did. The
-rules live in the analyst-editable files of ``data/mappings/`` (see :mod:`tpforecast.mappings`).
+rules live in the analyst-editable files of ``data/mappings/`` (see :mod:`tpforecast.data.mappings`).
 
 Steps, in order (the ``step`` names of the log):
 
@@ -41,9 +41,8 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from tpforecast.core import SERIES_COLUMNS, SERIES_DTYPES
-from tpforecast.errors import TpDataError
-from tpforecast.mappings import (
+from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
+from tpforecast.data.mappings import (
     load_breaks,
     load_corrections,
     load_editions,
@@ -53,6 +52,7 @@ from tpforecast.mappings import (
     normalize_sex,
     parse_school_year,
 )
+from tpforecast.errors import TpDataError
 
 __all__ = ["LOG_COLUMNS", "CleanResult", "clean_figures"]
 

@@ -1,8 +1,8 @@
 """The command-line report: figures (PNG and SVG), a self-contained HTML page and a Markdown
 summary, built from the bundled data (``tpforecast report``, the README's main job).
 
-Every number comes from library functions (:mod:`tpforecast.analysis`,
-:mod:`tpforecast.forecasting`, :mod:`tpforecast.scenarios`, :mod:`tpforecast.backtesting`);
+Every number comes from library functions (:mod:`tpforecast.report.analysis`,
+:mod:`tpforecast.forecasting`, :mod:`tpforecast.scenarios`, :mod:`tpforecast.forecasting.backtesting`);
 this module only lays them out. Output is deterministic: fixed seeds, no timestamps, and
 figure files without creation dates.
 """
@@ -21,11 +21,12 @@ import jinja2
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from tpforecast import analysis, plotting
-from tpforecast.backtesting import default_model_evidence
-from tpforecast.core import load_series, load_targets, select_series
+from tpforecast import plotting
+from tpforecast.data.loaders import load_series, load_targets, select_series
 from tpforecast.forecasting import forecast, reachability
+from tpforecast.forecasting.backtesting import default_model_evidence
 from tpforecast.models import DEFAULT_MODEL
+from tpforecast.report import analysis
 from tpforecast.scenarios import acceleration_table, load_scenarios, run_scenarios
 
 __all__ = ["HEADLINE_COLUMNS", "acceleration_display", "build_report", "headline_markdown"]
@@ -327,7 +328,7 @@ def build_report(out: str | Path = "reports", *, seed: int = 0,
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined)
     template = env.from_string(
-        resources.files("tpforecast").joinpath("templates/report.html.j2").read_text("utf-8"))
+        resources.files("tpforecast.report").joinpath("templates/report.html.j2").read_text("utf-8"))
     html = template.render(
         title=TITLE, lead=lead, findings=findings,
         headline_html=jinja2.filters.Markup(

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tpforecast.data.validation import SERIES_KEY, validate
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
-from tpforecast.validation import SERIES_KEY, validate
 
 __all__ = [
     "SERIES_COLUMNS",

@@ -19,8 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpDataError
-from tpforecast.mappings import (
+from tpforecast.data.mappings import (
     MEASURES,
     QUALITIES,
     UNITS,
@@ -28,6 +27,7 @@ from tpforecast.mappings import (
     normalize_sex,
     parse_school_year,
 )
+from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
 __all__ = ["FIGURES_COLUMNS", "REQUIRED_COLUMNS", "default_figures_path", "load_figures"]

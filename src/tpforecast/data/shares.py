@@ -146,7 +146,7 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
     Parameters
     ----------
     frames
-        Key (e.g. ``"hbo"``) -> counts frame from :func:`tpforecast.duo.read_duo`.
+        Key (e.g. ``"hbo"``) -> counts frame from :func:`tpforecast.data.duo.read_duo`.
     column
         Name of the new label column, placed first.
 
@@ -196,7 +196,7 @@ def technical_share(
     Parameters
     ----------
     counts
-        A DUO counts frame (:func:`tpforecast.duo.read_duo`, or :func:`stack_counts` for
+        A DUO counts frame (:func:`tpforecast.data.duo.read_duo`, or :func:`stack_counts` for
         ``ho``), possibly with extra grouping columns such as ``region``.
     level
         Level key in ``data/mappings/tech_classification.csv`` (``mbo``, ``hbo``, ``wo``,

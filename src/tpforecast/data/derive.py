@@ -19,12 +19,12 @@ from typing import Any
 
 import pandas as pd
 
-from tpforecast.core import SERIES_COLUMNS, SERIES_DTYPES
-from tpforecast.duo import read_duo
+from tpforecast.data.duo import read_duo
+from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
+from tpforecast.data.mappings import mapping_path, read_mapping
+from tpforecast.data.regions import canonical_province, load_regions, province_of
+from tpforecast.data.shares import stack_counts, technical_share
 from tpforecast.errors import TpDataError
-from tpforecast.mappings import mapping_path, read_mapping
-from tpforecast.regions import canonical_province, load_regions, province_of
-from tpforecast.shares import stack_counts, technical_share
 
 __all__ = ["DEFAULT_REGIONS", "derive_duo_series", "load_duo_indicators"]
 

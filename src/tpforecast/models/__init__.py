@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 #: Default model for ``forecast``/``reachability``; chosen from the backtests (recompute with
-#: :func:`tpforecast.backtesting.default_model_evidence`). On the national published series
+#: :func:`tpforecast.forecasting.backtesting.default_model_evidence`). On the national published series
 #: (11 series with forecasts at horizons 3-5, 76 forecasts) no trend model beats naive:
 #: trends fitted to the pre-2015 growth overshoot the later plateau (MASE 2.9-4.6 vs naive
 #: 1.51). ``local_level`` (random walk plus noise) ties naive on MASE (1.51; the MLE puts the

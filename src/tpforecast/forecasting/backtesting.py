@@ -281,7 +281,7 @@ def default_model_evidence(
     """
     if backtest_frame is None:
         if series is None:
-            from tpforecast.core import load_series
+            from tpforecast.data.loaders import load_series
 
             series = load_series()
         sub = series.loc[(series["region"] == region).to_numpy(dtype=bool, na_value=False)]

@@ -156,7 +156,7 @@ class Solve:
     ----------
     target : float or "targets"
         A fraction in (0, 1), or ``"targets"``: each series' own goal or ambition from
-        :func:`~tpforecast.core.load_targets` (an ambition is preferred over a goal).
+        :func:`~tpforecast.data.loaders.load_targets` (an ambition is preferred over a goal).
     year : int or None
         Target year (start year of the school year). Needed with a fraction; with
         ``"targets"`` it overrides the targets' own years.
@@ -751,7 +751,7 @@ def _targets_frame(target: Any) -> pd.DataFrame | float:
         if target != "targets":
             raise TpModelError(f"target must be a fraction, a targets frame or 'targets'; got "
                                f"{target!r}")
-        from tpforecast.core import load_targets
+        from tpforecast.data.loaders import load_targets
 
         target = load_targets()
     return prepare_targets(target)

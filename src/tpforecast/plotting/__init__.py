@@ -687,8 +687,8 @@ def plot_hindcast(
     Parameters
     ----------
     hindcast
-        Output of :func:`~tpforecast.backtesting.hindcast` (or
-        :func:`~tpforecast.analysis.hindcast_table`): ``level, model, year, mean, lo_80,
+        Output of :func:`~tpforecast.forecasting.backtesting.hindcast` (or
+        :func:`~tpforecast.report.analysis.hindcast_table`): ``level, model, year, mean, lo_80,
         hi_80, actual`` per series.
     year
         The forecast year to show (default: the latest in ``hindcast``).

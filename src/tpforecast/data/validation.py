@@ -25,8 +25,8 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from tpforecast.data.mappings import FLAG_TOKENS
 from tpforecast.errors import TpDataError
-from tpforecast.mappings import FLAG_TOKENS
 
 __all__ = ["SCHEMAS", "SERIES_KEY", "validate"]
 

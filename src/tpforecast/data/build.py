@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from tpforecast.cleaning import clean_figures
-from tpforecast.core import SERIES_COLUMNS, TARGET_DTYPES
-from tpforecast.derive import derive_duo_series
+from tpforecast.data.cleaning import clean_figures
+from tpforecast.data.derive import derive_duo_series
+from tpforecast.data.loaders import SERIES_COLUMNS, TARGET_DTYPES
+from tpforecast.data.published import load_figures
+from tpforecast.data.regions import write_region_lookups
+from tpforecast.data.validation import SERIES_KEY, validate
 from tpforecast.errors import TpDataError
-from tpforecast.figures import load_figures
 from tpforecast.paths import data_dir, shared_dir
-from tpforecast.regions import write_region_lookups
-from tpforecast.validation import SERIES_KEY, validate
 
 __all__ = ["build_data", "summarize_series"]
 
