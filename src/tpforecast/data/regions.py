@@ -30,6 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from tpforecast.data.inputs import read_delimited, read_text
+from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
@@ -164,8 +166,15 @@ def write_region_lookups(raw_dir: str | Path, out_dir: str | Path | None = None)
     return written
 
 
+def _read_source(path: Path, separator: str) -> pd.DataFrame:
+    """A CBS reference file, read and checked like every other input."""
+    parsed = read_delimited(read_text(path, what="a CBS reference CSV", allow_latin1=True),
+                            separator=separator, expected_header="gemeentecode;...")
+    return pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
+
+
 def _read_indeling(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    table = _read_source(path, ";")
     _require_columns(
         table, ["provincienaam", "gemeentecode", "gemeentenaam", "begindatum", "einddatum"], path
     )
@@ -189,7 +198,7 @@ def _municipality_table(indeling: pd.DataFrame, hints: dict[str, str]) -> pd.Dat
 
 
 def _place_table(path: Path, indeling: pd.DataFrame, hints: dict[str, str]) -> pd.DataFrame:
-    places = pd.read_csv(path, dtype=str, keep_default_na=False)
+    places = _read_source(path, ",")
     _require_columns(
         places,
         ["Woonplaatscode", "Woonplaats", "Gemeentecode", "Gemeente", "COROP-gebiedcode"],
@@ -384,10 +393,7 @@ def landsdeel_provinces(landsdeel: str) -> list[str]:
 
 
 def _read_mapping(name: str, required: list[str]) -> pd.DataFrame:
-    path = data_dir() / "mappings" / name
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    _require_columns(table, required, path)
-    return table
+    return read_mapping(mapping_path(name), required=required).drop(columns="line")
 
 
 def _require_columns(table: pd.DataFrame, required: list[str], path: Path) -> None:
