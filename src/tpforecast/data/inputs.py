@@ -276,10 +276,7 @@ def read_delimited(source: Text, *, separator: str, expected_header: str,
                 records.append(_fit(fields, header, line, path, separator))
                 lines.append(line)
     except csv.Error as exc:
-        raise TpDataError(f"malformed line ({exc}): a quote that never closes, or a cut-off "
-                          "file", file=path, line=end + 1, column=_column_at(header, None),
-                          expected=f"{_SEPARATOR_NAMES[separator]}-separated fields, quotes "
-                          "in pairs") from exc
+        _raise_malformed(exc, text, end, header, path, separator, expected_header)
     if header is None:
         raise TpDataError("empty file: only blank lines", file=path, line=1, column="(header)",
                           expected=f"a header line like {expected_header!r} and data lines")
@@ -294,6 +291,32 @@ def read_delimited(source: Text, *, separator: str, expected_header: str,
                           f"skipped {len(skipped)} empty line(s) (blank, only '\"\"' or only "
                           f"separators): line {shown}"))
     return Delimited(header, records, lines, header_line, (*source.notes, *notes))
+
+
+def _raise_malformed(exc: csv.Error, text: str, end: int, header: list[str] | None, path: Path,
+                     separator: str, expected: str) -> None:
+    """A quote that never closes (a file cut inside a quoted field), or quoted fields that
+    are separated by another character (the whole file or one line)."""
+    broken = text.splitlines()[end:]
+    first = broken[0] if broken else ""
+    for other in _SEPARATOR_NAMES:
+        fields = next(csv.reader([first], delimiter=other)) if first else []
+        if other != separator and len(fields) > 1 and (header is None or len(fields) == len(
+                header)):
+            names = [f.strip() for f in fields]
+            raise TpDataError(
+                f"the {'header' if header is None else 'line'} is not "
+                f"{_SEPARATOR_NAMES[separator]}-separated; it looks "
+                f"{_SEPARATOR_NAMES[other]}-separated", file=path, line=end + 1,
+                column=other.join(names)[:60] if header is None else header[0],
+                value=first[:120], expected=f"{_SEPARATOR_NAMES[separator]} as separator, "
+                f"e.g. {expected!r}") from exc
+    partial = next(csv.reader(["\n".join(broken)], delimiter=separator)) if broken else []
+    column = header[min(len(partial), len(header)) - 1] if header and partial else "(header)"
+    raise TpDataError(f"malformed line ({exc}): a quote that never closes, as in a file cut "
+                      "off inside a quoted cell", file=path, line=end + 1, column=column,
+                      value=first[:120], expected=f"{_SEPARATOR_NAMES[separator]}-separated "
+                      "fields, quotes in pairs, and the whole file") from exc
 
 
 def _header(fields: list[str], line: int, path: Path, separator: str, expected: str,
@@ -333,8 +356,10 @@ def _fit(fields: list[str], header: list[str], line: int, path: Path, separator:
     extra = [i for i, f in enumerate(fields[width:], start=width) if f.strip()]
     if len(fields) > width and not extra:
         return [f.strip() for f in fields[:width]]
-    if len(fields) == 1 and any(s in fields[0] for s in _SEPARATOR_NAMES if s != separator):
-        problem = f"the line is not {_SEPARATOR_NAMES[separator]}-separated"
+    other = _other_separator(fields, width, separator)
+    if other is not None:
+        problem = (f"the line is not {_SEPARATOR_NAMES[separator]}-separated (it looks "
+                   f"{_SEPARATOR_NAMES[other]}-separated)")
         column = header[0]
     elif len(fields) < width:
         column, problem = header[len(fields)], f"the line has {len(fields)} field(s)"
@@ -345,6 +370,19 @@ def _fit(fields: list[str], header: list[str], line: int, path: Path, separator:
                       column=column, value=separator.join(fields)[:120],
                       expected=f"{width} {_SEPARATOR_NAMES[separator]}-separated fields like "
                       "the header; quote a cell that holds the separator")
+
+
+def _other_separator(fields: list[str], width: int, separator: str) -> str | None:
+    """The separator that splits this line into as many fields as the header has, if any."""
+    line = separator.join(fields)
+    for other in _SEPARATOR_NAMES:
+        if other != separator and other in line:
+            split = next(csv.reader([line], delimiter=other))
+            while len(split) > width and not split[-1].strip():  # a trailing separator
+                split.pop()
+            if len(split) == width:
+                return other
+    return None
 
 
 def _check_last_line(text: str, fields: list[str], line: int, header: list[str], path: Path

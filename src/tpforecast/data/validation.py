@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from tpforecast.data.checks import did_you_mean
+from tpforecast.data.checks import check_unique, did_you_mean
 from tpforecast.data.mappings import (
     FLAG_TOKENS,
     MEASURES,
@@ -325,7 +325,16 @@ _EXPECTED = {
     "unit fits the measure": ("unit", "unit does not fit the measure", "pct for a share, "
                               "persons for a count, either for a target"),
     "not_empty": (None, "empty cell", "a value"),
+    "not_nullable": (None, "empty cell", "a value"),
     "greater_than_or_equal_to(0)": (None, "negative value", "a value of 0 or more"),
+    "greater_than(0)": (None, "value not above 0", "a value above 0"),
+    "share_lo <= share <= share_hi": ("share", "share outside its bounds share_lo..share_hi",
+                                      "share_lo <= share <= share_hi"),
+    "n_tech <= n_total": ("n_tech", "n_tech above n_total", "at most n_total"),
+    "share targets are fractions in (0, 1)": ("target", "share target is not a fraction",
+                                              "a fraction in (0, 1), e.g. 0.40 for 40%"),
+    "known sorted flag tokens": ("flags", "unknown or unsorted flag token(s)",
+                                 "sorted ';'-separated tokens of docs/design.md"),
 }
 
 
@@ -336,18 +345,25 @@ def check_frame(df: pd.DataFrame, kind: str, *, file: object, lines: pd.Series) 
     order), so the error names the file, the line, the column, the value and, for a
     vocabulary, the close matches.
     """
+    schema = SCHEMAS[kind]
+    if schema.unique:  # duplicates: the shared check names both lines
+        check_unique(df, list(schema.unique), file=file, lines=lines, column=schema.unique[0],
+                     what=f"{kind} key")
     failing = validate(df.reset_index(drop=True), kind)
     if failing.empty:
         return
     positions = np.asarray(failing.index, dtype=float)
     # the first failing row; within it an empty cell before any other failure
-    empty_first = (failing["failed_check"] != "not_empty").to_numpy()
+    empty_first = ~failing["failed_check"].isin(["not_empty", "not_nullable"]).to_numpy()
     order = np.lexsort((empty_first, np.where(np.isnan(positions), -1, positions)))
     first = failing.iloc[int(order[0])]
     position = positions[int(order[0])]
     check = str(first["failed_check"])
     concerns, problem, expected = _EXPECTED.get(
         check, (None, f"{kind} check failed: {check}", f"a value passing the check {check!r}"))
+    bounds = re.fullmatch(r"in_range\((.*), (.*)\)", check)
+    if bounds:
+        problem, expected = "value out of range", f"a value from {bounds[1]} to {bounds[2]}"
     column = first["failed_column"] or concerns
     value = df[column].iloc[int(position)] if column in df and not np.isnan(position) else (
         first["failure_case"])
@@ -357,4 +373,4 @@ def check_frame(df: pd.DataFrame, kind: str, *, file: object, lines: pd.Series) 
         expected = did_you_mean(value, list(_VOCABULARIES[check]()))
     line = int(lines.iloc[int(position)]) if not np.isnan(position) else None
     raise TpDataError(problem, file=file, line=line, column=column or None,
-                      value=None if check == "not_empty" else value, expected=expected)
+                      value=None if problem == "empty cell" else value, expected=expected)
