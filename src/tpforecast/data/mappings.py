@@ -209,10 +209,9 @@ def _suggest(value: Any, known: Sequence[str], what: str) -> str:
 # ------------------------------------------------------------------------------- level names
 
 
-@lru_cache(maxsize=8)
-def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
-    path = Path(stamp[0])
-    frame = read_mapping(path, required=("alias", "level"), not_empty=("alias", "level"))
+def _alias_frame(path: Path, target: str) -> pd.DataFrame:
+    """An alias file (``alias, <target>``) with each alias once after normalising."""
+    frame = read_mapping(path, required=("alias", target), not_empty=("alias", target))
     frame["normalized"] = frame["alias"].map(_normalize_alias)
     dup = frame[frame.duplicated("normalized", keep="first")]
     if not dup.empty:
@@ -220,6 +219,24 @@ def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
         raise TpDataError("alias listed twice (after normalising case, spaces, hyphens and "
                           "underscores)", file=path, line=int(row["line"]), column="alias",
                           value=row["alias"], expected="each alias once")
+    return frame
+
+
+def _lookup(value: Any, aliases: dict[str, str], problem: str, expected: str,
+            where: dict[str, Any]) -> str:
+    """The key of an alias, or a TpDataError naming where the value was read."""
+    if isinstance(value, str):
+        key = aliases.get(_normalize_alias(value))
+        if key is not None:
+            return key
+    raise TpDataError(problem, value=None if _is_missing(value) else value, expected=expected,
+                      **where)
+
+
+@lru_cache(maxsize=8)
+def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
+    path = Path(stamp[0])
+    frame = _alias_frame(path, "level")
     bad = frame[~frame["level"].str.match(_LEVEL_KEY)]
     if not bad.empty:
         row = bad.iloc[0]
@@ -252,13 +269,8 @@ def level_keys(path: str | Path | None = None) -> list[str]:
     return sorted(set(level_aliases(path).values()))
 
 
-def normalize_level(
-    name: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> str:
+def normalize_level(name: Any, *, file: str | Path | None = None, line: int | None = None,
+                    column: str | None = None) -> str:
     """Map a level name in Dutch or English, in any case, to its level key.
 
     Parameters
@@ -286,15 +298,9 @@ def normalize_level(
     ('vmbo_bb', 'mbo_n4', 'wo')
     """
     aliases = level_aliases()
-    if isinstance(name, str):
-        key = aliases.get(_normalize_alias(name))
-        if key is not None:
-            return key
-    raise TpDataError(
-        "unknown level name", file=file, line=line, column=column,
-        value=None if _is_missing(name) else name,
-        expected=_suggest(name, sorted(aliases), "level name (data/mappings/level_names.csv)"),
-    )
+    return _lookup(name, aliases, "unknown level name", _suggest(
+        name, sorted(aliases), "level name (data/mappings/level_names.csv)"),
+        {"file": file, "line": line, "column": column})
 
 
 # --------------------------------------------------------------------------------------- sex
@@ -303,13 +309,7 @@ def normalize_level(
 @lru_cache(maxsize=8)
 def _sex_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
     path = Path(stamp[0])
-    frame = read_mapping(path, required=("alias", "sex"), not_empty=("alias", "sex"))
-    frame["normalized"] = frame["alias"].map(_normalize_alias)
-    dup = frame[frame.duplicated("normalized", keep="first")]
-    if not dup.empty:
-        row = dup.iloc[0]
-        raise TpDataError("alias listed twice", file=path, line=int(row["line"]), column="alias",
-                          value=row["alias"], expected="each alias once")
+    frame = _alias_frame(path, "sex")
     _check_vocabulary(frame, "sex", SEXES, path)
     return tuple(zip(frame["normalized"], frame["sex"], strict=True))
 
@@ -320,13 +320,8 @@ def sex_aliases(path: str | Path | None = None) -> dict[str, str]:
     return dict(_sex_table(_file_stamp(path)))
 
 
-def normalize_sex(
-    value: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> str:
+def normalize_sex(value: Any, *, file: str | Path | None = None, line: int | None = None,
+                  column: str | None = None) -> str:
     """Map a sex value (``F``, ``vrouw``, ``meisjes``, ``M``, ``jongens``, ...) to its key.
 
     Raises
@@ -340,14 +335,9 @@ def normalize_sex(
     ('female', 'male', 'all')
     """
     aliases = sex_aliases()
-    if isinstance(value, str):
-        key = aliases.get(_normalize_alias(value))
-        if key is not None:
-            return key
-    raise TpDataError("unknown sex value", file=file, line=line, column=column,
-                      value=None if _is_missing(value) else value,
-                      expected=f"one of {', '.join(SEXES)} or an alias in "
-                               "data/mappings/sex_names.csv")
+    return _lookup(value, aliases, "unknown sex value", f"one of {', '.join(SEXES)} or an alias "
+                   f"in data/mappings/sex_names.csv; {did_you_mean(value, sorted(aliases))}",
+                   {"file": file, "line": line, "column": column})
 
 
 # ------------------------------------------------------------------------------- school year
@@ -368,13 +358,8 @@ def _expand_year(digits: str) -> int:
     return 2000 + two if two < 50 else 1900 + two
 
 
-def parse_school_year(
-    text: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> int | None:
+def parse_school_year(text: Any, *, file: str | Path | None = None, line: int | None = None,
+                      column: str | None = None) -> int | None:
     """The start year of a school year, e.g. 2014 for ``2014/15``.
 
     Parameters
