@@ -32,6 +32,7 @@ __all__ = [
     "did_you_mean",
     "parse_amounts",
     "parse_counts",
+    "require_columns",
 ]
 
 # No Dutch education count comes near ten million (all pupils and students together are
@@ -51,6 +52,20 @@ def did_you_mean(value: object, known: Sequence[str]) -> str:
                                                           cutoff=0.6)]
     listed = ", ".join(sorted(known)[:30]) + (", ..." if len(known) > 30 else "")
     return f"one of {listed}" + (f"; did you mean {' or '.join(close)}?" if close else "")
+
+
+def require_columns(names: Sequence[str], required: Sequence[str], *, file: object,
+                    line: int | None = None) -> None:
+    """Raise for the first required column that ``names`` (a header or frame) lacks."""
+    present = list(names)
+    for column in required:
+        if column not in present:
+            close = did_you_mean(column, [str(n) for n in present])
+            raise TpDataError("missing required column", file=file, line=line, column=column,
+                              value=", ".join(map(str, present))[:200],
+                              expected=f"columns {', '.join(required)}"
+                              + (f" (the header has: {close.split('; ')[-1]})" if "did you"
+                                 in close else ""))
 
 
 def check_vocabulary(values: pd.Series, known: Sequence[str], *, file: object, lines: pd.Series,

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tpforecast.data.checks import require_columns
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.data.validation import SERIES_KEY, check_frame
 from tpforecast.errors import TpDataError, TpDataWarning
@@ -68,11 +69,7 @@ def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool) 
                             casefold_header=True)
     raw = pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
     lines = pd.Series(parsed.lines, name="line")
-    for column in dtypes:
-        if column not in raw.columns:
-            raise TpDataError("missing required column", file=path, line=parsed.header_line,
-                              column=column, value=",".join(raw.columns),
-                              expected=f"columns {', '.join(dtypes)}")
+    require_columns(raw.columns, list(dtypes), file=path, line=parsed.header_line)
     df = pd.DataFrame({col: _typed(raw[col], dtype, col, path, lines)
                        for col, dtype in dtypes.items()})
     check_frame(df, kind, file=path, lines=lines)

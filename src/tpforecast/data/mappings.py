@@ -31,7 +31,12 @@ from typing import Any
 
 import pandas as pd
 
-from tpforecast.data.checks import check_unique, check_vocabulary, did_you_mean
+from tpforecast.data.checks import (
+    check_unique,
+    check_vocabulary,
+    did_you_mean,
+    require_columns,
+)
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
@@ -150,11 +155,7 @@ def read_mapping(
     source = read_text(path, what="a mapping CSV (UTF-8, ',')")
     parsed = read_delimited(source, separator=",", expected_header=",".join(required))
     frame = pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
-    for column in required:
-        if column not in frame.columns:
-            raise TpDataError("missing required column", file=path, line=parsed.header_line,
-                              column=column, value=",".join(frame.columns),
-                              expected=f"columns {', '.join(required)}")
+    require_columns(frame.columns, required, file=path, line=parsed.header_line)
     frame["line"] = parsed.lines
     for column in not_empty:
         empty = frame[frame[column] == ""]

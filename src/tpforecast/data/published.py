@@ -17,11 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tpforecast.data.checks import check_totals, check_unique, parse_amounts
+from tpforecast.data.checks import check_totals, check_unique, parse_amounts, require_columns
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.data.mappings import normalize_level, normalize_sex, parse_school_year
 from tpforecast.data.validation import check_frame
-from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
 __all__ = ["FIGURES_COLUMNS", "REQUIRED_COLUMNS", "default_figures_path", "load_figures"]
@@ -83,11 +82,7 @@ def load_figures(path: str | Path | None = None) -> pd.DataFrame:
     source = read_text(path, what=_WHAT)
     parsed = read_delimited(source, separator=",", expected_header=",".join(FIGURES_COLUMNS),
                             casefold_header=True)
-    for name in REQUIRED_COLUMNS:
-        if name not in parsed.header:
-            raise TpDataError("missing required column", file=path, line=parsed.header_line,
-                              column=name, value=",".join(parsed.header),
-                              expected=f"a header with {','.join(FIGURES_COLUMNS)}")
+    require_columns(parsed.header, REQUIRED_COLUMNS, file=path, line=parsed.header_line)
     frame = pd.DataFrame(parsed.records, columns=parsed.header, dtype="str")
     if "note" not in frame.columns:
         frame["note"] = ""

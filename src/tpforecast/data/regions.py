@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tpforecast.data.checks import require_columns
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
@@ -397,13 +398,4 @@ def _read_mapping(name: str, required: list[str]) -> pd.DataFrame:
 
 
 def _require_columns(table: pd.DataFrame, required: list[str], path: Path) -> None:
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise TpDataError(
-            "missing required column",
-            file=path,
-            line=1,
-            column=missing[0],
-            value=list(table.columns),
-            expected=f"columns {required}",
-        )
+    require_columns(table.columns, required, file=path, line=1)

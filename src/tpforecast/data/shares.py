@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tpforecast.data.checks import check_vocabulary, require_columns
 from tpforecast.data.mappings import read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
@@ -81,6 +82,10 @@ def load_classification(path: str | Path | None = None) -> pd.DataFrame:
 def _load_classification(path: Path) -> pd.DataFrame:
     required = ["level", "definition", "default", "role", "column", "pattern", "required", "group"]
     table = read_mapping(path, required=required)
+    for column, allowed in (("role", _ROLES), ("default", ("yes", "no")),
+                            ("required", ("yes", "no"))):
+        check_vocabulary(table[column], allowed, file=path, lines=table["line"], column=column,
+                         what=f"{column} of a classification rule")
     for row in table.itertuples(index=False):
         _check_rule(row, int(row.line), path)
     table = table.drop(columns="line")
@@ -98,22 +103,9 @@ def _load_classification(path: Path) -> pd.DataFrame:
 
 
 def _check_rule(row: tuple, line: int, path: Path) -> None:
-    checks = [
-        ("role", row.role in _ROLES, f"one of {list(_ROLES)}"),
-        ("default", row.default in ("yes", "no"), "yes or no"),
-        ("required", row.required in ("yes", "no"), "yes or no"),
-        ("column", bool(row.column), "a counts column name"),
-    ]
-    for column, ok, expected in checks:
-        if not ok:
-            raise TpDataError(
-                "bad classification rule",
-                file=path,
-                line=line,
-                column=column,
-                value=getattr(row, column),
-                expected=expected,
-            )
+    if not row.column:
+        raise TpDataError("bad classification rule: no column", file=path, line=line,
+                          column="column", value=row.column, expected="a counts column name")
     try:
         re.compile(row.pattern)
     except re.error as exc:
@@ -452,12 +444,4 @@ def _shares_from_sums(sums: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _require_columns(data: pd.DataFrame, columns: list[str], source: str | None) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise TpDataError(
-            "missing required column",
-            file=source,
-            column=missing[0],
-            value=list(data.columns),
-            expected=f"columns {columns}",
-        )
+    require_columns(data.columns, columns, file=source)
