@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tpforecast.data.duo import read_duo, read_duo_result, read_duo_table
-from tpforecast.errors import TpDataError
+from tpforecast.errors import TpDataError, TpDataWarning
 from tpforecast.paths import shared_dir
 
 RAW = shared_dir() / "data" / "raw"
@@ -479,3 +479,29 @@ def test_real_latin1_institution_list() -> None:
     with pytest.raises(TpDataError, match="no count \\(year\\) columns") as exc:
         read_duo(INSTITUTIONS)
     assert_names(exc, INSTITUTIONS, "(header)", line=1)
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "line"), [
+    (RAW / "duo-wo-eerstejaars-2013-2017" / "eerstejaars.csv", 1463),
+    (RAW / "duo-hbo-ingeschrevenen-2014-2018" / "01-ingeschrevenen-hbo-2018.csv", 6261),
+])
+def test_real_totals_line_is_checked_and_left_out(path: Path, line: int) -> None:
+    """Older releases end with a 'Totalen' line (the year's total under the first sex
+    column): checked against the other lines and left out, never counted as a record."""
+    with pytest.warns(TpDataWarning, match=f"left out 1 totals line.*{line}"):
+        counts = read_duo(path)
+    assert line not in set(counts["line"])
+    assert not counts.iloc[:, :13].eq("totalen").any(axis=None)
+
+
+def test_synthetic_year_total_under_the_first_sex_column(tmp_path: Path) -> None:
+    text = ("PROVINCIE;CROHO ONDERDEEL;2013 MAN;2013 VROUW\nOverijssel;techniek;3;1\n"
+            "Gelderland;recht;4;2\n;totalen;10;\n")
+    with pytest.warns(TpDataWarning, match="left out 1 totals line"):
+        counts = read_duo(write(tmp_path, "synthetic.csv", text))
+    assert counts["n"].tolist() == [3, 1, 4, 2]
+    wrong = write(tmp_path, "synthetic_wrong.csv", text.replace(";totalen;10;", ";totalen;9;"))
+    with pytest.raises(TpDataError, match="total disagrees") as exc:
+        read_duo(wrong)
+    assert_names(exc, wrong, "2013 MAN", line=4)

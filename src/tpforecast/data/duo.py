@@ -205,7 +205,12 @@ def _sex_from_column(table: pd.DataFrame, column: str, path: Path,
 
 def _drop_totals_lines(table: pd.DataFrame, header: duo_header.Header, path: Path
                        ) -> tuple[pd.DataFrame, list[dict]]:
-    """A ``Totalen`` line (other classification cells empty) is checked, then left out."""
+    """A ``Totalen`` line (other classification cells empty) is checked, then left out.
+
+    Each of its totals must equal the sum of its column over the other lines or, as in DUO's
+    older releases that put the year's total under the first sex column, the sum of all sexes
+    of that measure and year.
+    """
     if not header.classes:
         return table, []
     cells = table[header.classes].apply(lambda c: c.str.casefold())
@@ -219,23 +224,41 @@ def _drop_totals_lines(table: pd.DataFrame, header: duo_header.Header, path: Pat
     _, _, lo, hi = parse_counts(body[heads].to_numpy(dtype=object).ravel(),
                                 lines=np.repeat(body.index.to_numpy(), len(heads)),
                                 positions=np.tile(np.arange(len(heads)), len(body)), **parse)
-    sums_lo = lo.reshape(len(body), -1).sum(axis=0)
-    sums_hi = hi.reshape(len(body), -1).sum(axis=0)
+    column = pd.DataFrame({"lo": lo.reshape(len(body), -1).sum(axis=0),
+                           "hi": hi.reshape(len(body), -1).sum(axis=0)})
+    year = _year_sums(column, header.counts)
     for line, row in totals.iterrows():
         _, _, t_lo, t_hi = parse_counts(row[heads].to_numpy(dtype=object), lines=np.full(
             len(heads), line), positions=np.arange(len(heads)), **parse)
         given = np.array([v != "" for v in row[heads]])
+        in_column = (t_lo >= column["lo"].to_numpy()) & (t_hi <= column["hi"].to_numpy())
+        in_year = (t_lo >= year["lo"].to_numpy()) & (t_hi <= year["hi"].to_numpy())
+        parts = column.copy()
+        use_year = in_year & ~in_column
+        parts.loc[use_year, ["lo", "hi"]] = year.loc[use_year, ["lo", "hi"]].to_numpy()
         check_totals(
             pd.DataFrame({"lo": t_lo, "hi": t_hi, "line": line, "column": heads,
                           "text": row[heads].to_numpy()})[given],
-            pd.DataFrame({"lo": sums_lo, "hi": sums_hi})[given],
+            parts[given].reset_index(drop=True),
             exact=pd.Series(True, index=range(given.sum())), file=path,
             what="the sum of that column over the other lines",
             line_label=str(table.index.name or "line"))
     lines = ", ".join(map(str, totals.index))
     return body, [note(path, int(totals.index[0]), header.classes[0], "dropped", len(totals),
                        f"left out {len(totals)} totals line(s) ({lines}): each total equals "
-                       "the sum of the other lines, which are counted instead")]
+                       "the sum of its column (or of its year, all sexes) over the other "
+                       "lines, which are counted instead")]
+
+
+def _year_sums(column: pd.DataFrame, counts: list[duo_header.CountColumn]) -> pd.DataFrame:
+    """Per count column: the summed counts of its measure and year over the sexes (female,
+    male, unknown; the ``all`` column when there are no sexes)."""
+    key = [(c.measure, c.year) for c in counts]
+    parts = np.array([c.sex not in (None, "all") for c in counts])
+    frame = column.assign(key=key, part=parts)
+    chosen = frame[frame["part"] | ~frame.groupby("key")["part"].transform("any")]
+    sums = chosen.groupby("key")[["lo", "hi"]].sum()
+    return sums.reindex(key).reset_index(drop=True)
 
 
 def _check_sex_totals(counts: pd.DataFrame, header: duo_header.Header, path: Path,
