@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import shutil
 import warnings
 from pathlib import Path
 
@@ -287,7 +288,7 @@ def test_select_series_reports_what_vanishes() -> None:
 def test_build_that_fails_halfway_leaves_data_untouched(shared: Path, tmp_path: Path,
                                                         monkeypatch) -> None:
     out = tmp_path / "data"
-    build_data(shared, out)
+    shutil.copytree(data_dir(), out)  # what a finished build leaves (test_build: byte-identical)
     before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
     (out / "processed" / "series.csv").write_text("synthetic marker\n")
     before[Path("processed/series.csv")] = b"synthetic marker\n"

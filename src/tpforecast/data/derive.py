@@ -208,7 +208,7 @@ def _series_for(counts: pd.DataFrame, spec: Any) -> pd.DataFrame:
             "share_hi": shares["share_hi"],
             "n_tech": shares["n_tech"],
             "n_total": shares["n_total"],
-            "source": " | ".join(dict.fromkeys(counts["source"].astype(str))),
+            "source": " | ".join(map(str, pd.unique(counts["source"]))),
             "edition": spec.edition,
             "origin": "duo",
             "canonical": False,

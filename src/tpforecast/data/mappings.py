@@ -24,7 +24,7 @@ The rule tables of the cleaning (``indicators.csv``, ``editions.csv``, ``breaks.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -223,14 +223,14 @@ def _alias_frame(path: Path, target: str) -> pd.DataFrame:
     return frame
 
 
-def _lookup(value: Any, aliases: dict[str, str], problem: str, expected: str,
+def _lookup(value: Any, aliases: dict[str, str], problem: str, expected: Callable[[], str],
             where: dict[str, Any]) -> str:
     """The key of an alias, or a TpDataError naming where the value was read."""
     if isinstance(value, str):
         key = aliases.get(_normalize_alias(value))
         if key is not None:
             return key
-    raise TpDataError(problem, value=None if _is_missing(value) else value, expected=expected,
+    raise TpDataError(problem, value=None if _is_missing(value) else value, expected=expected(),
                       **where)
 
 
@@ -299,7 +299,7 @@ def normalize_level(name: Any, *, file: str | Path | None = None, line: int | No
     ('vmbo_bb', 'mbo_n4', 'wo')
     """
     aliases = level_aliases()
-    return _lookup(name, aliases, "unknown level name", _suggest(
+    return _lookup(name, aliases, "unknown level name", lambda: _suggest(
         name, sorted(aliases), "level name (data/mappings/level_names.csv)"),
         {"file": file, "line": line, "column": column})
 
@@ -336,8 +336,8 @@ def normalize_sex(value: Any, *, file: str | Path | None = None, line: int | Non
     ('female', 'male', 'all')
     """
     aliases = sex_aliases()
-    return _lookup(value, aliases, "unknown sex value", f"one of {', '.join(SEXES)} or an alias "
-                   f"in data/mappings/sex_names.csv; {did_you_mean(value, sorted(aliases))}",
+    return _lookup(value, aliases, "unknown sex value", lambda: f"one of {', '.join(SEXES)} or an "
+                   f"alias in data/mappings/sex_names.csv; {did_you_mean(value, sorted(aliases))}",
                    {"file": file, "line": line, "column": column})
 
 

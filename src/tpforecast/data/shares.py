@@ -171,7 +171,7 @@ def _source(counts: pd.DataFrame) -> str | None:
     """The file(s) of a counts frame, for messages (`` | ``-joined, as in the series)."""
     if "source" not in counts.columns or counts.empty:
         return None
-    return " | ".join(dict.fromkeys(counts["source"].astype(str)))
+    return " | ".join(map(str, pd.unique(counts["source"])))
 
 
 def technical_share(
