@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tpforecast.data.checks import require_columns
+from tpforecast.data.checks import did_you_mean, require_columns
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
@@ -356,7 +356,8 @@ def canonical_province(names: pd.Series) -> pd.Series:
             file="data/mappings/regions.csv",
             column=str(names.name) if names.name is not None else "province",
             value=unknown,
-            expected=f"one of {sorted(regions['province'])} (or an alias in regions.csv)",
+            expected=f"{did_you_mean(unknown[0], sorted(set(spelling.values())))} (or an alias in "
+                     "regions.csv)",
         )
     return result.astype(str)
 
