@@ -100,7 +100,13 @@ def _target(args: argparse.Namespace) -> float | pd.DataFrame:
 def _cmd_data_build(args: argparse.Namespace) -> int:
     from tpforecast.data.build import build_data
 
-    summary = build_data(args.shared, args.out)
+    try:
+        summary = build_data(args.shared, args.out)
+    except TpError:
+        # the build ran in a temporary copy: say so, the error itself follows
+        print(f"tpforecast: data build failed; {args.out or 'data/'} is left unchanged",
+              file=sys.stderr)
+        raise
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(summary.to_string(index=False))
     print(f"\n{int(summary['series'].sum())} series, {int(summary['rows'].sum())} rows written.")

@@ -9,7 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-__all__ = ["TpDataError", "TpError", "TpModelError", "TpScenarioError"]
+__all__ = [
+    "TpDataError",
+    "TpDataWarning",
+    "TpError",
+    "TpFileNotFoundError",
+    "TpModelError",
+    "TpScenarioError",
+]
 
 
 class TpError(ValueError):
@@ -83,3 +90,19 @@ class TpModelError(TpError):
 
 class TpScenarioError(TpError):
     """Bad scenario definition: names the scenario and the field."""
+
+
+# ---------------------------------------------------------------------------------------------
+# data layer (tpforecast.data): a missing input file, and repairs reported as warnings
+# ---------------------------------------------------------------------------------------------
+
+
+class TpFileNotFoundError(TpDataError):
+    """An input file does not exist (a user path, or bundled data that was never built)."""
+
+
+class TpDataWarning(UserWarning):
+    """Input was read, but something was left out or repaired; the message names what and where.
+
+    The same facts are in the ``notes`` of the reader's result (never only in a warning).
+    """

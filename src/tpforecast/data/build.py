@@ -3,6 +3,10 @@
 ``tpforecast data build`` runs :func:`build_data`. It is deterministic: running it twice, or
 on another machine, gives the same bytes (a test checks this against the committed files).
 
+The build writes into a temporary folder beside ``out`` (a copy of it, so hand-kept files
+stay) and swaps it in only when every step succeeded: a build that fails halfway leaves
+``data/`` as it was.
+
 Steps
 -----
 1. Copy the published figures to ``data/published/`` (byte for byte).
@@ -19,11 +23,13 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from tpforecast.data.cleaning import clean_figures
+from tpforecast.data.cleanlog import LOG_DTYPES
 from tpforecast.data.derive import derive_duo_series
 from tpforecast.data.loaders import SERIES_COLUMNS, TARGET_DTYPES
 from tpforecast.data.published import load_figures
@@ -79,12 +85,30 @@ SERIES_FIELDS = {
     "canonical": ("boolean", "Headline indicator for this level (data/mappings/indicators.csv)"),
     "flags": ("string", "';'-separated tokens: value quality, breaks, proxies (docs/design.md)"),
 }
+_LOG_DESCRIPTIONS = {
+    "step": "Cleaning step",
+    "action": "changed, dropped, flagged, moved or resolved",
+    "rows": "Number of input rows affected",
+    "indicator": "Indicator of the (first) affected figure",
+    "level": "Level of the (first) affected figure",
+    "region": "Region of the (first) affected figure",
+    "sex": "Sex of the (first) affected figure",
+    "year": "Start year of its school year (empty when it has none)",
+    "measure": "share, count_tech, count_total or target",
+    "old": "Value before a change (a name, level or indicator)",
+    "new": "Value after the change",
+    "kept_value": "Conflict resolution: the value kept, in the published unit",
+    "kept_edition": "Edition of the kept value",
+    "superseded_value": "Conflict resolution: the value superseded, in the published unit",
+    "superseded_edition": "Edition of the superseded value",
+    "file": "File of the (first) affected input row",
+    "line": "Its physical line (header = 1)",
+    "reason": "The entry as prose, for people",
+}
 LOG_FIELDS = {
-    "step": ("string", "Cleaning step"),
-    "action": ("string", "changed, dropped, flagged, moved or resolved"),
-    "rows": ("integer", "Number of input rows affected"),
-    "reason": ("string", "Why"),
-    "example": ("string", "One affected row"),
+    column: ({"int64": "integer", "Int64": "integer", "Float64": "number"}.get(dtype, "string"),
+             _LOG_DESCRIPTIONS[column])
+    for column, dtype in LOG_DTYPES.items()
 }
 
 
@@ -171,7 +195,7 @@ def write_datapackage(out: Path) -> Path:
 
 
 def build_data(shared: str | Path | None = None, out: str | Path | None = None) -> pd.DataFrame:
-    """Rebuild every derived file in ``data/`` from ``../shared``.
+    """Rebuild every derived file in ``data/`` from ``../shared``, all or nothing.
 
     Parameters
     ----------
@@ -185,6 +209,12 @@ def build_data(shared: str | Path | None = None, out: str | Path | None = None) 
     -------
     pandas.DataFrame
         A summary: number of series, rows and year range per origin, level and region.
+
+    Raises
+    ------
+    TpDataError
+        From any step; ``out`` is then left exactly as it was (the build ran in a temporary
+        copy that is swapped in only after the last step).
     """
     shared = Path(shared) if shared is not None else shared_dir()
     out = Path(out) if out is not None else data_dir()
@@ -193,28 +223,60 @@ def build_data(shared: str | Path | None = None, out: str | Path | None = None) 
     if not src_pub.exists() or not raw.is_dir():
         raise TpDataError("source files not found (need data/published and data/raw)",
                           file=shared, expected="the ../shared folder beside the checkout")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-build-", dir=out.parent))
+    try:
+        staged = work / out.name
+        _stage(out, staged)
+        summary = _build_into(staged, src_pub, raw)
+        _swap(staged, out, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return summary
+
+
+def _stage(out: Path, staged: Path) -> None:
+    """The folder to build in: a copy of ``out`` (its other files stay) plus hand-kept files."""
+    if out.is_dir():
+        shutil.copytree(out, staged)
+    staged.mkdir(parents=True, exist_ok=True)
     home = data_dir()
     if out.resolve() != home.resolve():
-        for name in ("targets.csv",):
-            (out / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(home / name, out / name)
-        (out / "mappings").mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(home / "targets.csv", staged / "targets.csv")
+        (staged / "mappings").mkdir(parents=True, exist_ok=True)
         for path in (home / "mappings").glob("*.csv"):
             if not path.stem.endswith("_province"):  # those are derived below
-                shutil.copyfile(path, out / "mappings" / path.name)
+                shutil.copyfile(path, staged / "mappings" / path.name)
 
-    dst_pub = out / "published" / PUBLISHED_NAME
+
+def _build_into(staged: Path, src_pub: Path, raw: Path) -> pd.DataFrame:
+    dst_pub = staged / "published" / PUBLISHED_NAME
     dst_pub.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(src_pub, dst_pub)
-
-    write_region_lookups(raw, out / "mappings")
-    cleaned = clean_figures(load_figures(dst_pub))
+    write_region_lookups(raw, staged / "mappings")
+    figures = load_figures(dst_pub)
+    # the log names the file as the repository has it, not the temporary build folder
+    figures["file"] = f"data/published/{PUBLISHED_NAME}"
+    cleaned = clean_figures(figures)
     duo = derive_duo_series(raw)
     series = combine_series(cleaned.series, duo)
-    _write_csv(series, out / "processed" / "series.csv")
-    _write_csv(cleaned.log, out / "processed" / "clean_log.csv")
-    write_datapackage(out)
+    _write_csv(series, staged / "processed" / "series.csv")
+    _write_csv(cleaned.log, staged / "processed" / "clean_log.csv")
+    write_datapackage(staged)
     return summarize_series(series)
+
+
+def _swap(staged: Path, out: Path, work: Path) -> None:
+    """Put the finished build in place of ``out`` (two renames on one file system)."""
+    old = work / "previous"
+    if out.exists():
+        out.rename(old)
+    try:
+        staged.rename(out)
+    except OSError:
+        if old.exists():
+            old.rename(out)  # put the old folder back
+        raise
 
 
 def summarize_series(series: pd.DataFrame) -> pd.DataFrame:

@@ -29,42 +29,30 @@ Steps, in order (the ``step`` names of the log):
 
 Log ``rows`` counts input rows: for ``dropped``, ``moved`` and ``resolved`` the rows that leave
 the table (resolved: the superseded rows), so that the input rows equal the values in the
-output plus the rows of those three actions.
+output plus the rows of those three actions. The log's columns are typed
+(:mod:`tpforecast.data.cleanlog`): key, old and new value, kept and superseded value and
+edition, file and line; ``reason`` renders the entry as prose.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from tpforecast.data.cleanlog import LOG_COLUMNS, CleanLog
 from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
-from tpforecast.data.mappings import (
-    load_breaks,
-    load_corrections,
-    load_editions,
-    load_indicators,
-    mapping_path,
-    normalize_level,
-    normalize_sex,
-    parse_school_year,
-)
+from tpforecast.data.mappings import normalize_level, normalize_sex, parse_school_year
+from tpforecast.data.resolve import attach_editions, resolve_editions
+from tpforecast.data.tables import load_breaks, load_corrections, load_editions, load_indicators
 from tpforecast.errors import TpDataError
 
 __all__ = ["LOG_COLUMNS", "CleanResult", "clean_figures"]
 
 KEY = ["indicator", "level", "region", "sex", "year"]
-LOG_COLUMNS = ["step", "action", "rows", "reason", "example"]
-# better quality first: breaks ties between editions of the same date
-_QUALITY_RANK = {"reported": 0, "derived": 1, "approximate": 2, "inferred": 3, "proxy": 4}
-_KIND_RANK = {"primary": 0, "secondary": 1}
 _MEASURE_ORDER = ("share", "count_tech", "count_total")
 _JOIN = " | "
-_MONTHS = {m: i for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
 
 
 class CleanResult(NamedTuple):
@@ -75,28 +63,13 @@ class CleanResult(NamedTuple):
     series
         The canonical series frame (``docs/design.md``), ``origin="published"``.
     log
-        ``step, action, rows, reason, example``: one row per change, drop, move, flag or
-        conflict resolution.
+        One typed row per change, drop, move, flag or conflict resolution (``LOG_COLUMNS``:
+        ``step, action, rows``, the key, ``old, new``, ``kept_value, kept_edition,
+        superseded_value, superseded_edition``, ``file, line`` and ``reason``).
     """
 
     series: pd.DataFrame
     log: pd.DataFrame
-
-
-@dataclass
-class _Log:
-    """Collects log rows in the order the steps run."""
-
-    rows: list[dict[str, Any]] = field(default_factory=list)
-
-    def add(self, step: str, action: str, rows: int, reason: str, example: str) -> None:
-        self.rows.append({"step": step, "action": action, "rows": int(rows), "reason": reason,
-                          "example": example})
-
-    def frame(self) -> pd.DataFrame:
-        log = pd.DataFrame(self.rows, columns=LOG_COLUMNS)
-        return log.astype({"step": "str", "action": "str", "rows": "int64", "reason": "str",
-                           "example": "str"})
 
 
 def clean_figures(figures: pd.DataFrame) -> CleanResult:
@@ -113,8 +86,7 @@ def clean_figures(figures: pd.DataFrame) -> CleanResult:
         ``(series, log)``. ``series`` has one row per (indicator, level, region, sex, year),
         sorted by that key, with the columns and dtypes of ``docs/design.md``; ``share`` is a
         fraction, ``flags`` records the quality of each value, breaks and checks. ``log`` has
-        the columns ``step, action, rows, reason, example``; nothing leaves the table without
-        a log row.
+        the columns of :data:`LOG_COLUMNS`; nothing leaves the table without a log row.
 
     Raises
     ------
@@ -133,20 +105,20 @@ def clean_figures(figures: pd.DataFrame) -> CleanResult:
     >>> float(row["share"].iloc[0])
     0.43
     """
-    origin = str(figures.attrs.get("source", "figures table"))
-    log = _Log()
     work = _start(figures)
-    work = _map_sex(work, log, origin)
-    work = _map_levels(work, log, origin)
+    log = CleanLog(file=str(work["file"].iloc[0]) if len(work) else "figures table")
+    origin = log.file
+    work = _map_names(work, "sex", normalize_sex, log, "sex value mapped to its key")
+    work = _map_names(work, "level", normalize_level, log, "level name mapped to its key")
     work = _apply_corrections(work, load_corrections(), log)
     work = _move_targets(work, log)
     indicators = load_indicators()
     work = _apply_indicator_table(work, indicators, log, origin)
-    work = _parse_years(work, log, origin)
-    work = _attach_editions(work, load_editions(), log, origin)
+    work = _parse_years(work, log)
+    work = attach_editions(work, load_editions(), log)
     breaks = load_breaks()
     work = _apply_break_moves(work, breaks, log)
-    work = _resolve_editions(work, log)
+    work = resolve_editions(work, log)
     work = _to_fractions(work, log)
     series = _combine_measures(work, log, origin)
     series = _derive_and_check_shares(series, log)
@@ -156,57 +128,40 @@ def clean_figures(figures: pd.DataFrame) -> CleanResult:
     return CleanResult(_finalize(series), log.frame())
 
 
-# ------------------------------------------------------------------------------ rendering
-
-
-def _render(row: pd.Series) -> str:
-    """One input row as text, for the ``example`` column of the log."""
-    year = row["school_year"] if isinstance(row["school_year"], str) else ""
-    return (f"line {row['line']}: {row['indicator']} | {row['level']} | {row['region']} | "
-            f"{row['sex']} | {year} | {row['measure']} = {row['value']:g} {row['unit']} | "
-            f"{row['quality']} | {row['source_edition']}")
-
-
-def _first_example(frame: pd.DataFrame) -> str:
-    return _render(frame.iloc[0]) if len(frame) else ""
-
-
 # ------------------------------------------------------------------------------- the steps
 
 
 def _start(figures: pd.DataFrame) -> pd.DataFrame:
+    """A working copy with ``line``, ``file`` and the start ``year`` of each school year."""
     work = figures.copy()
     if "line" not in work.columns:
         work["line"] = np.arange(2, len(work) + 2)
+    if "file" not in work.columns:
+        work["file"] = "figures table"
     years = work["school_year"]
     work["school_year"] = years.astype(object).where(years.notna(), None)
+    work["year"] = pd.array([parse_school_year(v, file=f, line=int(line), column="school_year")
+                             for v, f, line in zip(work["school_year"], work["file"],
+                                                   work["line"], strict=True)], dtype="Int64")
     return work.reset_index(drop=True)
 
 
-def _map_sex(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
-    return _map_names(work, "sex", normalize_sex, log, origin, "sex value mapped to its key")
-
-
-def _map_levels(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
-    return _map_names(work, "level", normalize_level, log, origin,
-                      "level name mapped to its key")
-
-
-def _map_names(work: pd.DataFrame, column: str, normalize: Any, log: _Log, origin: str,
+def _map_names(work: pd.DataFrame, column: str, normalize: Any, log: CleanLog,
                reason: str) -> pd.DataFrame:
     """Map ``column`` to its keys; one log row (step = column) per distinct rename."""
-    mapped = pd.Series([normalize(v, file=origin, line=int(line), column=column)
-                        for v, line in zip(work[column], work["line"], strict=True)],
-                       index=work.index, dtype="str")
+    mapped = pd.Series([normalize(v, file=f, line=int(line), column=column)
+                        for v, f, line in zip(work[column], work["file"], work["line"],
+                                              strict=True)], index=work.index, dtype="str")
     changed = work[column] != mapped
     pairs = pd.DataFrame({"old": work.loc[changed, column], "new": mapped[changed]})
     for (old, new), group in pairs.groupby(["old", "new"], sort=True):
         log.add(column, "changed", len(group), f"{reason}: {old!r} -> {new!r}",
-                _render(work.loc[group.index[0]]))
+                work.loc[group.index[0]], old=old, new=new)
     return work.assign(**{column: mapped})
 
 
-def _apply_corrections(work: pd.DataFrame, corrections: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _apply_corrections(work: pd.DataFrame, corrections: pd.DataFrame, log: CleanLog
+                       ) -> pd.DataFrame:
     work = work.copy()
     for rule in corrections.itertuples(index=False):
         mask = work["indicator"] == rule.indicator
@@ -216,30 +171,35 @@ def _apply_corrections(work: pd.DataFrame, corrections: pd.DataFrame, log: _Log)
                 mask &= work[column] == value
         if not mask.any():
             continue
-        example = _render(work[mask].iloc[0])
-        change = []
+        example = work[mask].iloc[0].copy()
+        change, old, new = [], [], []
         if rule.new_indicator:
             work.loc[mask, "indicator"] = rule.new_indicator
             change.append(f"indicator {rule.indicator} -> {rule.new_indicator}")
+            old.append(rule.indicator)
+            new.append(rule.new_indicator)
         if rule.new_level:
-            change.append(f"level {', '.join(sorted(set(work.loc[mask, 'level'])))} -> "
-                          f"{rule.new_level}")
+            levels = ", ".join(sorted(set(work.loc[mask, "level"])))
+            change.append(f"level {levels} -> {rule.new_level}")
+            old.append(levels)
+            new.append(rule.new_level)
             work.loc[mask, "level"] = rule.new_level
         log.add("corrections", "changed", int(mask.sum()),
-                f"{'; '.join(change)} (corrections.csv line {rule.line}): {rule.reason}", example)
+                f"{'; '.join(change)} (corrections.csv line {rule.line}): {rule.reason}",
+                example, old=" / ".join(old), new=" / ".join(new))
     return work
 
 
-def _move_targets(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _move_targets(work: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     targets = work[work["measure"] == "target"]
     for _, row in targets.iterrows():
         log.add("targets", "moved", 1,
                 "target row moved out of the series: targets are curated separately "
-                "(data/targets.csv, tpforecast.load_targets)", _render(row))
+                "(data/targets.csv, tpforecast.load_targets)", row)
     return work[work["measure"] != "target"].reset_index(drop=True)
 
 
-def _apply_indicator_table(work: pd.DataFrame, indicators: pd.DataFrame, log: _Log,
+def _apply_indicator_table(work: pd.DataFrame, indicators: pd.DataFrame, log: CleanLog,
                            origin: str) -> pd.DataFrame:
     table = indicators.rename(columns={
         "level": "to_level", "line": "mapping_line", "note": "mapping_note",
@@ -263,107 +223,33 @@ def _apply_indicator_table(work: pd.DataFrame, indicators: pd.DataFrame, log: _L
         where = f"indicators.csv line {int(group['mapping_line'].iloc[0])}"
         log.add("indicators", "changed", len(group),
                 f"level mislabel fixed: {indicator} rows labelled {old} belong to {new} "
-                f"({where}){': ' + note if note else ''}",
-                _render(group.iloc[0]))
+                f"({where}){': ' + note if note else ''}", group.iloc[0], old=old, new=new)
     merged["level"] = merged["to_level"].astype("str")
     excluded = ~merged["include"].astype(bool)
     for (indicator, level), group in merged[excluded].groupby(["indicator", "level"], sort=True):
         note = group["mapping_note"].iloc[0] or group["mapping_description"].iloc[0]
         log.add("indicators", "dropped", len(group),
                 f"indicator {indicator} ({level}) has include=false in indicators.csv: {note}",
-                _render(group.iloc[0]))
+                group.iloc[0])
     keep = merged[~excluded]
     return keep[list(work.columns)].reset_index(drop=True)
 
 
-def _parse_years(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
-    years = [parse_school_year(v, file=origin, line=int(line), column="school_year")
-             for v, line in zip(work["school_year"], work["line"], strict=True)]
-    work = work.assign(year=pd.array(years, dtype="Int64"))
+def _parse_years(work: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     missing = work["year"].isna()
     for _, row in work[missing].iterrows():
         log.add("school_year", "dropped", 1,
                 "no school year: a value without a year cannot be placed in a yearly series",
-                _render(row))
+                row)
     kept = work[~missing].reset_index(drop=True)
     if len(kept):
         log.add("school_year", "changed", len(kept),
-                "school year parsed to its start year (2014/15 -> 2014)", _first_example(kept))
+                "school year parsed to its start year (2014/15 -> 2014)", kept.iloc[0],
+                old=str(kept["school_year"].iloc[0]), new=str(kept["year"].iloc[0]))
     return kept
 
 
-def _attach_editions(work: pd.DataFrame, editions: pd.DataFrame, log: _Log,
-                     origin: str) -> pd.DataFrame:
-    table = editions.set_index("source_edition")
-    dates, kinds, documents = [], [], []
-    for edition in work["source_edition"]:
-        if edition in table.index:
-            entry = table.loc[edition]
-            dates.append(entry["edition_date"])
-            kinds.append(entry["kind"])
-            documents.append(entry["document"])
-        else:
-            dates.append(pd.NaT)
-            kinds.append("primary")
-            documents.append("")
-    work = work.assign(edition_date=pd.to_datetime(pd.Series(dates, index=work.index)),
-                       kind=kinds, document=documents)
-    work = _date_unknown_editions(work, log)
-    return _fill_sources(work, origin)
-
-
-def _date_unknown_editions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
-    """Editions missing from editions.csv: a date parsed from the name, or an error."""
-    work = work.copy()
-    missing = work["edition_date"].isna()
-    for edition, group in work[missing].groupby("source_edition", sort=True):
-        date = _date_from_name(str(edition))
-        if date is None:
-            raise TpDataError(
-                "edition has no date: it is not in data/mappings/editions.csv and its name "
-                "holds no date", file=mapping_path("editions.csv"), column="source_edition",
-                value=edition, expected=f"a row '{edition},YYYY-MM-DD,primary,,' "
-                f"(first used on line {int(group['line'].iloc[0])} of the figures)",
-            )
-        work.loc[group.index, "edition_date"] = date
-        log.add("editions", "changed", len(group),
-                f"edition {edition!r} is not in editions.csv; dated {date.date()} from its name "
-                "(add it to editions.csv to confirm)", _render(group.iloc[0]))
-    return work
-
-
-def _date_from_name(name: str) -> pd.Timestamp | None:
-    """A date in an edition name: ISO date, '8 Apr 2022', 'Jan 2018', or a bare year (1 July)."""
-    iso = re.search(r"\b(\d{4})-(\d{2})-(\d{2})\b", name)
-    if iso:
-        return pd.Timestamp(int(iso[1]), int(iso[2]), int(iso[3]))
-    for day in re.finditer(r"\b(\d{1,2}) ([A-Za-z]{3})[a-z]* (\d{4})\b", name):
-        if day[2].lower() in _MONTHS:
-            return pd.Timestamp(int(day[3]), _MONTHS[day[2].lower()], int(day[1]))
-    for month in re.finditer(r"\b([A-Za-z]{3})[a-z]* (\d{4})\b", name):
-        if month[1].lower() in _MONTHS:
-            return pd.Timestamp(int(month[2]), _MONTHS[month[1].lower()], 1)
-    years = re.findall(r"\b(19\d{2}|20\d{2})\b", name)
-    if years:
-        return pd.Timestamp(int(max(years)), 7, 1)
-    return None
-
-
-def _fill_sources(work: pd.DataFrame, origin: str) -> pd.DataFrame:
-    """``source`` is the URL, else the edition's document from editions.csv."""
-    source = work["source_url"].where(work["source_url"].fillna("") != "", work["document"])
-    missing = source.fillna("") == ""
-    if missing.any():
-        row = work[missing].iloc[0]
-        raise TpDataError(
-            "row has no source: empty source_url and no document for its edition",
-            file=origin, line=int(row["line"]), column="source_url",
-            expected=f"a URL, or a document for {row['source_edition']!r} in editions.csv",
-        )
-    return work.assign(source=source.astype("str"))
-
-
-def _apply_break_moves(work: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _apply_break_moves(work: pd.DataFrame, breaks: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     work = work.copy()
     for rule in breaks[breaks["action"] == "move"].itertuples(index=False):
         mask = _break_mask(work, rule)
@@ -373,13 +259,14 @@ def _apply_break_moves(work: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> p
             mask &= work["year"] < rule.first_year
         if not mask.any():
             continue
-        example = _render(work[mask].iloc[0])
+        example = work[mask].iloc[0].copy()
         work.loc[mask, "indicator"] = rule.to_indicator
         before = f" from editions before {rule.edition_before.date()}" if pd.notna(
             rule.edition_before) else ""
         log.add("breaks", "changed", int(mask.sum()),
                 f"break {rule.break_id}: {rule.indicator} rows{before} moved to "
-                f"{rule.to_indicator} (breaks.csv line {rule.line}): {rule.description}", example)
+                f"{rule.to_indicator} (breaks.csv line {rule.line}): {rule.description}", example,
+                old=rule.indicator, new=rule.to_indicator)
     return work
 
 
@@ -392,58 +279,7 @@ def _break_mask(frame: pd.DataFrame, rule: Any) -> pd.Series:
     return mask
 
 
-def _resolve_editions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
-    """Keep one row per figure: the newest edition wins; log what it supersedes."""
-    work = work.assign(
-        _kind=work["kind"].map(_KIND_RANK).fillna(0).astype(int),
-        _quality=work["quality"].map(_QUALITY_RANK).astype(int),
-    ).sort_values(
-        [*KEY, "measure", "edition_date", "_kind", "_quality", "source_edition", "line"],
-        ascending=[True] * 6 + [False, True, True, True, True], kind="mergesort",
-    )
-    group_key = [*KEY, "measure"]
-    rank = work.groupby(group_key, sort=False).cumcount()
-    winners = work[rank == 0].copy()
-    agreeing_rows, agreeing_keys, agreeing_example = 0, 0, ""
-    disputed: list[Any] = []
-    repeated = work.groupby(group_key, sort=False)["line"].transform("size") > 1
-    for _, group in work[repeated].groupby(group_key, sort=True):
-        winner, losers = group.iloc[0], group.iloc[1:]
-        if np.isclose(losers["value"], winner["value"]).all():
-            agreeing_rows += len(losers)
-            agreeing_keys += 1
-            agreeing_example = agreeing_example or _render(losers.iloc[0])
-            continue
-        disputed.append(group.index[0])
-        log.add("resolve", "resolved", len(losers), _conflict_reason(winner, losers),
-                _render(winner))
-    if agreeing_rows:
-        log.add("resolve", "resolved", agreeing_rows,
-                f"{agreeing_keys} figures were reported with the same value by several "
-                "editions; kept the row of the newest edition, the others are duplicates",
-                agreeing_example)
-    winners["superseded"] = winners.index.isin(disputed)
-    return winners.drop(columns=["_kind", "_quality"]).reset_index(drop=True)
-
-
-def _conflict_reason(winner: pd.Series, losers: pd.DataFrame) -> str:
-    def describe(row: pd.Series) -> str:
-        return (f"{row['value']:g} from {row['source_edition']!r} "
-                f"({row['edition_date'].date()}, {row['kind']}, {row['quality']}, "
-                f"line {row['line']})")
-
-    tie = losers["edition_date"].eq(winner["edition_date"]) & ~np.isclose(
-        losers["value"], winner["value"])
-    rule = "newest edition wins"
-    if tie.any():
-        rule += ("; equal dates broken by primary over secondary source, then quality, "
-                 "then edition name")
-    superseded = "; ".join(describe(r) for _, r in losers.iterrows())
-    return (f"editions disagree on {winner['measure']} ({rule}): kept {describe(winner)}; "
-            f"superseded {superseded}")
-
-
-def _to_fractions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _to_fractions(work: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     pct = work["unit"] == "pct"
     work = work.assign(
         decimals=[_decimals(v) for v in work["value"]],
@@ -451,7 +287,7 @@ def _to_fractions(work: pd.DataFrame, log: _Log) -> pd.DataFrame:
     )
     if pct.any():
         log.add("fractions", "changed", int(pct.sum()),
-                "percentage turned into a fraction (43 -> 0.43)", _first_example(work[pct]))
+                "percentage turned into a fraction (43 -> 0.43)", work[pct].iloc[0])
     return work
 
 
@@ -461,15 +297,15 @@ def _decimals(value: float) -> int:
     return 0 if text.endswith(".0") else len(text.split(".")[1])
 
 
-def _combine_measures(work: pd.DataFrame, log: _Log, origin: str) -> pd.DataFrame:
+def _combine_measures(work: pd.DataFrame, log: CleanLog, origin: str) -> pd.DataFrame:
     """One row per key with share, n_tech, n_total, and the provenance of each value."""
     rows = []
-    combined_rows, example = 0, ""
+    combined_rows, example = 0, None
     for key, group in work.groupby(KEY, sort=True):
         by_measure = {row["measure"]: row for _, row in group.iterrows()}
         if len(group) > 1:
             combined_rows += len(group)
-            example = example or _render(group.iloc[0])
+            example = group.iloc[0] if example is None else example
         rows.append(_combined_row(dict(zip(KEY, key, strict=True)), by_measure, origin))
     if combined_rows:
         log.add("combine", "changed", combined_rows,
@@ -500,11 +336,13 @@ def _combined_row(key: dict[str, Any], by_measure: dict[str, pd.Series], origin:
         "source": _JOIN.join(dict.fromkeys(row["source"] for row in used)),
         "edition": _JOIN.join(dict.fromkeys(row["source_edition"] for row in used)),
         "flags": flags,
-        "example": _render(used[0]),
+        "measure": used[0]["measure"],
+        "file": used[0]["file"],
+        "line": used[0]["line"],
     }
 
 
-def _derive_and_check_shares(series: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _derive_and_check_shares(series: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     series = series.copy()
     counts = series["n_tech"].notna() & series["n_total"].notna() & (series["n_total"] > 0)
     from_counts = series["n_tech"] / series["n_total"].where(counts)
@@ -512,18 +350,14 @@ def _derive_and_check_shares(series: pd.DataFrame, log: _Log) -> pd.DataFrame:
     series.loc[derive, "share"] = from_counts[derive].round(8)
     for idx in series.index[derive]:
         series.at[idx, "flags"] = series.at[idx, "flags"] | {"share_from_counts", "derived"}
-    if derive.any():
-        # name each derived value and the edition(s) its counts come from: counts of two
-        # editions combined into one share must be visible in the log
-        derived = "; ".join(
-            f"{row['indicator']}/{row['level']}/{row['region']}/{row['sex']}/{row['year']} = "
-            f"{row['n_tech']:g} / {row['n_total']:g} ({row['edition']})"
-            for _, row in series[derive].iterrows()
-        )
-        log.add("shares", "changed", int(derive.sum()),
-                "share derived as n_tech / n_total where only counts were published "
-                f"(flags share_from_counts, derived): {derived}",
-                series.loc[derive, "example"].iloc[0])
+    # one entry per derived value, naming the edition(s) its counts come from: counts of
+    # two editions combined into one share must be visible in the log
+    for _, row in series[derive].iterrows():
+        log.add("shares", "changed", 1,
+                f"share derived as n_tech / n_total = {row['n_tech']:g} / {row['n_total']:g} "
+                f"where only counts were published (flags share_from_counts, derived; "
+                f"editions: {row['edition']})", row, measure="share", old="",
+                new=f"{row['share']:.8g}")
     check = counts & ~derive & series["share"].notna()
     tolerance = 0.5 * 10.0 ** (-series["share_decimals"].astype(float)) / 100 + 1e-9
     mismatch = check & ((series["share"] - from_counts).abs() > tolerance)
@@ -534,11 +368,11 @@ def _derive_and_check_shares(series: pd.DataFrame, log: _Log) -> pd.DataFrame:
                 f"printed share {row['share']:.4g} differs from n_tech / n_total = "
                 f"{row['n_tech']:g} / {row['n_total']:g} = {from_counts[idx]:.4f} by more than "
                 f"the rounding of the printed share ({tolerance[idx]:.4g}); editions: "
-                f"{row['edition']}", row["example"])
+                f"{row['edition']}", row)
     return series
 
 
-def _flag_breaks(series: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> pd.DataFrame:
+def _flag_breaks(series: pd.DataFrame, breaks: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     series = series.copy()
     flag_rules = breaks[(breaks["action"] == "flag") & breaks["first_year"].notna()]
     for break_id, rules in flag_rules.groupby("break_id", sort=True):
@@ -550,7 +384,7 @@ def _flag_breaks(series: pd.DataFrame, breaks: pd.DataFrame, log: _Log) -> pd.Da
         if hit.any():
             log.add("flags", "flagged", int(hit.sum()),
                     f"pre_break:{break_id}: value lies before the break; "
-                    f"{rules['description'].iloc[0]}", series.loc[hit, "example"].iloc[0])
+                    f"{rules['description'].iloc[0]}", series.loc[hit].iloc[0])
     return series
 
 
@@ -571,13 +405,13 @@ _INDICATOR_FLAG_REASONS = {
 }
 
 
-def _log_quality(series: pd.DataFrame, indicators: pd.DataFrame, log: _Log) -> None:
+def _log_quality(series: pd.DataFrame, indicators: pd.DataFrame, log: CleanLog) -> None:
     for quality in ("derived", "inferred", "approximate", "proxy"):
         hit = series["flags"].map(lambda f, q=quality: q in f)
         if hit.any():
             log.add("flags", "flagged", int(hit.sum()),
                     f"quality {quality!r} of a published value recorded in flags",
-                    series.loc[hit, "example"].iloc[0])
+                    series.loc[hit].iloc[0])
     # every token indicators.csv adds is logged, not only the ones known today
     tokens = sorted({t for flags in indicators.loc[indicators["include"], "flags"]
                      for t in flags.split(";") if t})
@@ -586,12 +420,12 @@ def _log_quality(series: pd.DataFrame, indicators: pd.DataFrame, log: _Log) -> N
         if extra.any():
             what = _INDICATOR_FLAG_REASONS.get(token, "flag set for the indicator")
             log.add("flags", "flagged", int(extra.sum()), f"{token}: {what} (indicators.csv)",
-                    series.loc[extra, "example"].iloc[0])
+                    series.loc[extra].iloc[0])
     superseded = series["flags"].map(lambda f: "superseded_editions" in f)
     if superseded.any():
         log.add("flags", "flagged", int(superseded.sum()),
                 "superseded_editions: other editions gave another value (see the resolve rows)",
-                series.loc[superseded, "example"].iloc[0])
+                series.loc[superseded].iloc[0])
 
 
 def _finalize(series: pd.DataFrame) -> pd.DataFrame:

@@ -113,16 +113,19 @@ def _read_counts(raw_dir: Path, files: str) -> pd.DataFrame:
     """Read one file, or stack ``key=path;key=path`` files (hbo + wo -> ho)."""
     entries = [entry.strip() for entry in files.split(";") if entry.strip()]
     if len(entries) == 1 and "=" not in entries[0]:
-        counts = read_duo(raw_dir / entries[0])
-        counts.attrs["source"] = f"{SOURCE_PREFIX}/{entries[0]}"
-        return counts
+        return _read_one(raw_dir, entries[0])
     frames = {}
     for entry in entries:
         label, _, relative = entry.partition("=")
-        frame = read_duo(raw_dir / relative)
-        frame.attrs["source"] = f"{SOURCE_PREFIX}/{relative}"
-        frames[label] = frame
+        frames[label] = _read_one(raw_dir, relative)
     return stack_counts(frames)
+
+
+def _read_one(raw_dir: Path, relative: str) -> pd.DataFrame:
+    """A raw file's counts, ``source`` relative to shared/ (the build is machine-independent)."""
+    counts = read_duo(raw_dir / relative)
+    counts["source"] = pd.array([f"{SOURCE_PREFIX}/{relative}"] * len(counts), dtype="str")
+    return counts
 
 
 def _region_members(regions: Sequence[str]) -> dict[str, list[str] | None]:
@@ -171,9 +174,7 @@ def _expand_regions(
     for region, provinces in members.items():
         rows = counts if provinces is None else counts[province.isin(provinces).to_numpy()]
         parts.append(rows.assign(region=region))
-    expanded = pd.concat(parts, ignore_index=True)
-    expanded.attrs = {"source": counts.attrs["source"]}
-    return expanded
+    return pd.concat(parts, ignore_index=True)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def _series_for(counts: pd.DataFrame, spec: Any) -> pd.DataFrame:
             "share_hi": shares["share_hi"],
             "n_tech": shares["n_tech"],
             "n_total": shares["n_total"],
-            "source": counts.attrs["source"],
+            "source": " | ".join(map(str, pd.unique(counts["source"]))),
             "edition": spec.edition,
             "origin": "duo",
             "canonical": False,

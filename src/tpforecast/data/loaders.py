@@ -6,12 +6,16 @@ from the sources once, and the result is committed with its provenance.
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from tpforecast.data.validation import SERIES_KEY, validate
-from tpforecast.errors import TpDataError
+from tpforecast.data.checks import require_columns
+from tpforecast.data.inputs import read_delimited, read_text
+from tpforecast.data.validation import SERIES_KEY, check_frame
+from tpforecast.errors import TpDataError, TpDataWarning
 from tpforecast.paths import data_dir
 
 __all__ = [
@@ -55,43 +59,52 @@ TARGET_DTYPES: dict[str, str] = {
 }
 
 
-def _read_checked(path: Path, dtypes: dict[str, str], kind: str) -> pd.DataFrame:
-    if not path.exists():
-        raise TpDataError(
-            "bundled data file is missing; run `tpforecast data build`", file=path
-        )
-    raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-    missing = [c for c in dtypes if c not in raw.columns]
-    if missing:
-        raise TpDataError("missing required column(s)", file=path, column=", ".join(missing))
-    df = pd.DataFrame(index=raw.index)
-    for col, dtype in dtypes.items():
-        if dtype == "bool":
-            df[col] = raw[col].map({"True": True, "False": False, "true": True, "false": False})
-            if df[col].isna().any():
-                bad = int(df[col].isna().to_numpy().nonzero()[0][0])
-                raise TpDataError("not a boolean", file=path, line=bad + 2, column=col,
-                                  value=raw[col].iloc[bad], expected="True or False")
-            df[col] = df[col].astype(bool)
-        elif dtype == "str":
-            df[col] = raw[col].fillna("") if col in ("flags", "note") else raw[col]
-        else:
-            try:
-                df[col] = pd.to_numeric(raw[col]).astype(dtype)
-            except (ValueError, TypeError) as exc:
-                raise TpDataError(f"not numeric ({exc})", file=path, column=col,
-                                  expected=dtype) from exc
-    failing = validate(df, kind)
-    if not failing.empty:
-        first = failing.iloc[0]
-        idx = failing.index[0]
-        line = int(idx) + 2 if isinstance(idx, int | float) and not pd.isna(idx) else None
-        raise TpDataError(
-            f"{len(failing)} value(s) break the {kind} schema ({first['failed_check']})",
-            file=path, line=line, column=first["failed_column"] or None,
-            value=first["failure_case"],
-        )
+def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool) -> pd.DataFrame:
+    """Read a series or targets CSV with the shared reader, type it cell by cell, check it
+    against the ``kind`` schema; every problem names the file, line, column and value."""
+    source = read_text(path, what=f"a {kind} CSV (UTF-8, ',')",
+                       missing_hint="bundled data file is missing; run `tpforecast data build`"
+                       if bundled else None)
+    parsed = read_delimited(source, separator=",", expected_header=",".join(dtypes),
+                            casefold_header=True)
+    raw = pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
+    lines = pd.Series(parsed.lines, name="line")
+    require_columns(raw.columns, list(dtypes), file=path, line=parsed.header_line)
+    df = pd.DataFrame({col: _typed(raw[col], dtype, col, path, lines)
+                       for col, dtype in dtypes.items()})
+    check_frame(df, kind, file=path, lines=lines)
     return df
+
+
+def _typed(text: pd.Series, dtype: str, column: str, path: Path, lines: pd.Series) -> pd.Series:
+    """One column of text in its dtype; the first cell that does not parse raises."""
+    if dtype == "str":
+        return text if column in ("flags", "note") else text.where(text != "", pd.NA).astype(
+            "str")
+    if dtype == "bool":
+        values = text.str.lower().map({"true": True, "false": False})
+        expected = "True or False"
+    elif dtype == "Int64":
+        values = pd.Series(pd.NA, index=text.index, dtype="Int64")
+        whole = text.str.fullmatch(r"-?\d{1,15}")
+        values[whole] = text[whole].astype("int64")
+        values = values.where(whole | (text == ""), None)
+        expected = "a whole number (or an empty cell)"
+    else:
+        plain = text.str.fullmatch(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+        values = pd.to_numeric(text.where(plain), errors="coerce").astype("Float64")
+        values = values.where(plain | (text == ""), None)
+        expected = "a number with '.' as decimal mark (or an empty cell)"
+    bad = values.isna() & (text != "") if dtype != "bool" else values.isna()
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise TpDataError(f"not {dtype_word(dtype)}", file=path, line=int(lines.iloc[first]),
+                          column=column, value=text.iloc[first], expected=expected)
+    return values.astype(bool) if dtype == "bool" else values.astype(dtype)
+
+
+def dtype_word(dtype: str) -> str:
+    return {"bool": "a boolean", "Int64": "a whole number"}.get(dtype, "a number")
 
 
 def load_series(path: str | Path | None = None) -> pd.DataFrame:
@@ -122,10 +135,11 @@ def load_series(path: str | Path | None = None) -> pd.DataFrame:
     >>> s.query("canonical and level == 'havo' and region == 'NL' and sex == 'all'")[
     ...     ["year", "share"]].tail(2)  # doctest: +SKIP
     """
+    bundled = path is None
     path = Path(path) if path is not None else data_dir() / "processed" / "series.csv"
-    df = _read_checked(path, SERIES_DTYPES, "series")
-    df.attrs["source"] = str(path)
-    return df
+    df = _read_checked(path, SERIES_DTYPES, "series", bundled)
+    # row order carries no meaning: a series file in any order reads the same
+    return df.sort_values([*SERIES_KEY, "year"], kind="mergesort").reset_index(drop=True)
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
@@ -143,8 +157,9 @@ def load_targets(path: str | Path | None = None) -> pd.DataFrame:
         Columns ``level, region, sex, year, target, kind, baseline_year, source, note``.
         ``target`` is a fraction for ``goal`` and ``ambition`` rows.
     """
+    bundled = path is None
     path = Path(path) if path is not None else data_dir() / "targets.csv"
-    return _read_checked(path, TARGET_DTYPES, "targets")
+    return _read_checked(path, TARGET_DTYPES, "targets", bundled)
 
 
 def series_keys(series: pd.DataFrame) -> pd.DataFrame:
@@ -178,17 +193,23 @@ def select_series(
     with_share
         Drop count-only rows (share missing), which trend models cannot use.
 
+    Warns
+    -----
+    TpDataWarning
+        When a requested value occurs in ``series`` but no row of it is left after all
+        filters (e.g. ``levels=["mbo", "havo"], regions=["Overijssel"]`` without havo rows
+        for Overijssel): that value is left out of the result, and the warning names it.
+
     Raises
     ------
     TpDataError
         When a requested indicator, level, region or sex does not occur, listing the
-        values that do.
+        values that do, or when no row matches all filters together.
     """
     out = series
-    for column, wanted in [("indicator", indicators), ("level", levels), ("region", regions),
-                           ("sex", sexes)]:
-        if wanted is None:
-            continue
+    requested = [(c, w) for c, w in [("indicator", indicators), ("level", levels),
+                                     ("region", regions), ("sex", sexes)] if w is not None]
+    for column, wanted in requested:
         unknown = sorted(set(wanted) - set(series[column]))
         if unknown:
             known = ", ".join(sorted(map(str, series[column].unique())))
@@ -201,4 +222,15 @@ def select_series(
         out = out[out["canonical"] == canonical]
     if with_share:
         out = out[out["share"].notna()]
+    asked = ", ".join(f"{c}={'/'.join(map(str, w))}" for c, w in requested) or "all rows"
+    if out.empty:
+        raise TpDataError(f"no rows match the selection together ({asked}; origin={origin}, "
+                          f"canonical={canonical}, with_share={with_share})",
+                          expected="filters that some rows meet at once")
+    for column, wanted in requested:
+        lost = [v for v in dict.fromkeys(wanted) if v not in set(out[column])]
+        if lost:
+            warnings.warn(f"select_series: no rows of {column} {', '.join(map(str, lost))} "
+                          f"match the other filters ({asked}); left out", TpDataWarning,
+                          stacklevel=2)
     return out.reset_index(drop=True)

@@ -12,36 +12,32 @@ Files
     underscores are equivalent) -> level key. Every level key is also an alias of itself.
 ``sex_names.csv``
     ``alias, sex, note``: ``F``, ``vrouw``, ``meisjes``, ... -> ``all``/``female``/``male``.
-``indicators.csv``
-    ``indicator, source_level, level, canonical, include, flags, description, note``: per
-    published (indicator, level) the level the rows belong to (fixes mislabels), whether the
-    indicator is the headline (canonical) one for that level, whether its rows are used at all,
-    and extra flag tokens for its rows.
-``editions.csv``
-    ``source_edition, edition_date, kind, document, note``: the date that orders editions
-    (newest wins), ``primary`` or ``secondary`` (a report of another edition), and the document
-    that serves as source for rows without a URL.
-``breaks.csv``
-    ``break_id, indicator, level, region, first_year, edition_before, action, to_indicator,
-    description``: definition breaks; ``flag`` marks values before ``first_year`` with
-    ``pre_break:<break_id>``, ``move`` reassigns rows of editions dated before
-    ``edition_before`` to ``to_indicator``.
-``corrections.csv``
-    ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
-    row-level relabelling of published rows (an empty match field matches anything).
+``region_names.csv``
+    ``region, kind, note``: every region name the published figures may use (``NL``,
+    landsdelen, provinces, areas such as ``Twente``); anything else is refused with a
+    did-you-mean.
+
+The rule tables of the cleaning (``indicators.csv``, ``editions.csv``, ``breaks.csv``,
+``corrections.csv``) are read by :mod:`tpforecast.data.tables`.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from tpforecast.data.checks import (
+    check_unique,
+    check_vocabulary,
+    did_you_mean,
+    require_columns,
+)
+from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
@@ -51,14 +47,13 @@ __all__ = [
     "FLAG_TOKENS",
     "MEASURES",
     "QUALITIES",
+    "REGION_KINDS",
     "SEXES",
     "UNITS",
+    "YEAR_RANGE",
+    "known_regions",
     "level_aliases",
     "level_keys",
-    "load_breaks",
-    "load_corrections",
-    "load_editions",
-    "load_indicators",
     "mapping_path",
     "normalize_level",
     "normalize_sex",
@@ -73,6 +68,7 @@ UNITS: tuple[str, ...] = ("pct", "persons")
 QUALITIES: tuple[str, ...] = ("reported", "derived", "inferred", "approximate", "proxy")
 EDITION_KINDS: tuple[str, ...] = ("primary", "secondary")
 BREAK_ACTIONS: tuple[str, ...] = ("flag", "move")
+REGION_KINDS: tuple[str, ...] = ("country", "landsdeel", "province", "area")
 # flag tokens of docs/design.md; `pre_break:<id>` is parameterised and checked separately
 FLAG_TOKENS: tuple[str, ...] = (
     *QUALITIES,
@@ -85,6 +81,9 @@ FLAG_TOKENS: tuple[str, ...] = (
     "institution_location",
     "suppressed_cells",
 )
+
+# the start years a school year may have (the series schema checks the same range)
+YEAR_RANGE: tuple[int, int] = (1990, 2100)
 
 _LEVEL_KEY = re.compile(r"^[a-z0-9_]+$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -153,63 +152,28 @@ def read_mapping(
         ``not_empty`` column or repeats a key.
     """
     path = Path(path)
-    if not path.is_file():
-        raise TpDataError("mapping file not found", file=path, expected="an existing CSV file")
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise TpDataError("mapping file is not UTF-8 text", file=path, line=1,
-                          value=str(exc), expected="a UTF-8 CSV file") from exc
-    except pd.errors.ParserError as exc:
-        raise TpDataError("mapping file is not a valid CSV", file=path, value=str(exc),
-                          expected="comma-separated columns, quoted where a cell holds "
-                                   "a comma") from exc
-    except pd.errors.EmptyDataError as exc:
-        raise TpDataError("mapping file is empty", file=path, line=1,
-                          column=required[0] if required else None,
-                          expected=f"a header with {', '.join(required)}") from exc
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in required:
-        if column not in frame.columns:
-            raise TpDataError("missing required column", file=path, line=1, column=column,
-                              value=",".join(frame.columns),
-                              expected=f"columns {', '.join(required)}")
-    frame = frame.apply(lambda col: col.str.strip())
-    frame["line"] = range(2, len(frame) + 2)
+    source = read_text(path, what="a mapping CSV (UTF-8, ',')")
+    parsed = read_delimited(source, separator=",", expected_header=",".join(required))
+    frame = pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
+    require_columns(frame.columns, required, file=path, line=parsed.header_line)
+    frame["line"] = parsed.lines
     for column in not_empty:
         empty = frame[frame[column] == ""]
         if not empty.empty:
             raise TpDataError("empty cell", file=path, line=int(empty["line"].iloc[0]),
                               column=column, expected="a value")
     if key:
-        dup = frame[frame.duplicated(list(key), keep="first")]
-        if not dup.empty:
-            row = dup.iloc[0]
-            first = frame[(frame[list(key)] == row[list(key)]).all(axis=1)]["line"].iloc[0]
-            raise TpDataError(
-                f"duplicate key (first on line {first})", file=path, line=int(row["line"]),
-                column=",".join(key), value=tuple(row[list(key)]),
-                expected="each key once",
-            )
+        check_unique(frame, list(key), file=path, lines=frame["line"], column=",".join(key),
+                     what="key")
     return frame
 
 
-def _check_vocabulary(
-    frame: pd.DataFrame,
-    column: str,
-    allowed: Sequence[str],
-    path: Path,
-    *,
-    allow_empty: bool = False,
-) -> None:
-    """Raise on the first cell of ``column`` not in ``allowed``."""
-    ok = frame[column].isin(list(allowed))
-    if allow_empty:
-        ok |= frame[column] == ""
-    if not ok.all():
-        row = frame[~ok].iloc[0]
-        raise TpDataError("unknown value", file=path, line=int(row["line"]), column=column,
-                          value=row[column], expected=f"one of {', '.join(allowed)}")
+def _check_vocabulary(frame: pd.DataFrame, column: str, allowed: Sequence[str], path: Path,
+                      *, allow_empty: bool = False) -> None:
+    """Raise on the first cell of ``column`` not in ``allowed`` (with did-you-mean)."""
+    rows = frame[frame[column] != ""] if allow_empty else frame
+    check_vocabulary(rows[column], list(allowed), file=path, lines=rows["line"], column=column,
+                     what="value")
 
 
 def _parse_bool_column(frame: pd.DataFrame, column: str, path: Path) -> pd.Series:
@@ -240,19 +204,15 @@ def _file_stamp(path: Path) -> tuple[str, int]:
 
 
 def _suggest(value: Any, known: Sequence[str], what: str) -> str:
-    close = difflib.get_close_matches(_normalize_alias(str(value)), list(known), n=5, cutoff=0.6)
-    if close:
-        return f"a known {what}; close matches: {', '.join(close)}"
-    return f"a known {what}, e.g. {', '.join(list(known)[:8])}"
+    return f"a known {what}: {did_you_mean(value, known)}"
 
 
 # ------------------------------------------------------------------------------- level names
 
 
-@lru_cache(maxsize=8)
-def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
-    path = Path(stamp[0])
-    frame = read_mapping(path, required=("alias", "level"), not_empty=("alias", "level"))
+def _alias_frame(path: Path, target: str) -> pd.DataFrame:
+    """An alias file (``alias, <target>``) with each alias once after normalising."""
+    frame = read_mapping(path, required=("alias", target), not_empty=("alias", target))
     frame["normalized"] = frame["alias"].map(_normalize_alias)
     dup = frame[frame.duplicated("normalized", keep="first")]
     if not dup.empty:
@@ -260,6 +220,24 @@ def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
         raise TpDataError("alias listed twice (after normalising case, spaces, hyphens and "
                           "underscores)", file=path, line=int(row["line"]), column="alias",
                           value=row["alias"], expected="each alias once")
+    return frame
+
+
+def _lookup(value: Any, aliases: dict[str, str], problem: str, expected: Callable[[], str],
+            where: dict[str, Any]) -> str:
+    """The key of an alias, or a TpDataError naming where the value was read."""
+    if isinstance(value, str):
+        key = aliases.get(_normalize_alias(value))
+        if key is not None:
+            return key
+    raise TpDataError(problem, value=None if _is_missing(value) else value, expected=expected(),
+                      **where)
+
+
+@lru_cache(maxsize=8)
+def _level_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
+    path = Path(stamp[0])
+    frame = _alias_frame(path, "level")
     bad = frame[~frame["level"].str.match(_LEVEL_KEY)]
     if not bad.empty:
         row = bad.iloc[0]
@@ -292,13 +270,8 @@ def level_keys(path: str | Path | None = None) -> list[str]:
     return sorted(set(level_aliases(path).values()))
 
 
-def normalize_level(
-    name: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> str:
+def normalize_level(name: Any, *, file: str | Path | None = None, line: int | None = None,
+                    column: str | None = None) -> str:
     """Map a level name in Dutch or English, in any case, to its level key.
 
     Parameters
@@ -326,15 +299,9 @@ def normalize_level(
     ('vmbo_bb', 'mbo_n4', 'wo')
     """
     aliases = level_aliases()
-    if isinstance(name, str):
-        key = aliases.get(_normalize_alias(name))
-        if key is not None:
-            return key
-    raise TpDataError(
-        "unknown level name", file=file, line=line, column=column,
-        value=None if _is_missing(name) else name,
-        expected=_suggest(name, sorted(aliases), "level name (data/mappings/level_names.csv)"),
-    )
+    return _lookup(name, aliases, "unknown level name", lambda: _suggest(
+        name, sorted(aliases), "level name (data/mappings/level_names.csv)"),
+        {"file": file, "line": line, "column": column})
 
 
 # --------------------------------------------------------------------------------------- sex
@@ -343,13 +310,7 @@ def normalize_level(
 @lru_cache(maxsize=8)
 def _sex_table(stamp: tuple[str, int]) -> tuple[tuple[str, str], ...]:
     path = Path(stamp[0])
-    frame = read_mapping(path, required=("alias", "sex"), not_empty=("alias", "sex"))
-    frame["normalized"] = frame["alias"].map(_normalize_alias)
-    dup = frame[frame.duplicated("normalized", keep="first")]
-    if not dup.empty:
-        row = dup.iloc[0]
-        raise TpDataError("alias listed twice", file=path, line=int(row["line"]), column="alias",
-                          value=row["alias"], expected="each alias once")
+    frame = _alias_frame(path, "sex")
     _check_vocabulary(frame, "sex", SEXES, path)
     return tuple(zip(frame["normalized"], frame["sex"], strict=True))
 
@@ -360,13 +321,8 @@ def sex_aliases(path: str | Path | None = None) -> dict[str, str]:
     return dict(_sex_table(_file_stamp(path)))
 
 
-def normalize_sex(
-    value: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> str:
+def normalize_sex(value: Any, *, file: str | Path | None = None, line: int | None = None,
+                  column: str | None = None) -> str:
     """Map a sex value (``F``, ``vrouw``, ``meisjes``, ``M``, ``jongens``, ...) to its key.
 
     Raises
@@ -380,37 +336,31 @@ def normalize_sex(
     ('female', 'male', 'all')
     """
     aliases = sex_aliases()
-    if isinstance(value, str):
-        key = aliases.get(_normalize_alias(value))
-        if key is not None:
-            return key
-    raise TpDataError("unknown sex value", file=file, line=line, column=column,
-                      value=None if _is_missing(value) else value,
-                      expected=f"one of {', '.join(SEXES)} or an alias in "
-                               "data/mappings/sex_names.csv")
+    return _lookup(value, aliases, "unknown sex value", lambda: f"one of {', '.join(SEXES)} or an "
+                   f"alias in data/mappings/sex_names.csv; {did_you_mean(value, sorted(aliases))}",
+                   {"file": file, "line": line, "column": column})
 
 
 # ------------------------------------------------------------------------------- school year
 
 _YEAR_RANGE = re.compile(r"^'?(\d{2}|\d{4})\s*[/\-\u2013]\s*'?(\d{2}|\d{4})$")
 _SINGLE_YEAR = re.compile(r"^(\d{4})$")
-_SCHOOL_YEAR_FORMATS = "a school year such as 2014/15, 2014-2015, 2014/2015, '14/'15, 14/15 or 2014"
+_YEAR_WORD = re.compile(r"^(?:schooljaar|school year|studiejaar|sj)\s+", re.IGNORECASE)
+_SCHOOL_YEAR_FORMATS = ("a school year such as 2014/15, 2014-2015, 2014/2015, '14/'15, 14/15, "
+                        "schooljaar 2014/15 or 2014")
 
 
 def _expand_year(digits: str) -> int:
+    """A two-digit year in the century that reads it as a person would: '95 -> 1995, '14 ->
+    2014, and '69 -> 1969 (out of range here), never 2069."""
     if len(digits) == 4:
         return int(digits)
     two = int(digits)
-    return 2000 + two if two < 70 else 1900 + two
+    return 2000 + two if two < 50 else 1900 + two
 
 
-def parse_school_year(
-    text: Any,
-    *,
-    file: str | Path | None = None,
-    line: int | None = None,
-    column: str | None = None,
-) -> int | None:
+def parse_school_year(text: Any, *, file: str | Path | None = None, line: int | None = None,
+                      column: str | None = None) -> int | None:
     """The start year of a school year, e.g. 2014 for ``2014/15``.
 
     Parameters
@@ -442,7 +392,7 @@ def parse_school_year(
     if not isinstance(text, str):
         raise TpDataError("not a school year", file=file, line=line, column=column,
                           value=text, expected=_SCHOOL_YEAR_FORMATS)
-    stripped = text.strip()
+    stripped = _YEAR_WORD.sub("", text.strip())
     if not stripped:
         return None
     single = _SINGLE_YEAR.match(stripped)
@@ -461,202 +411,37 @@ def parse_school_year(
             raise TpDataError("inconsistent school year: the end year must follow the start year",
                               file=file, line=line, column=column, value=text,
                               expected=f"{start}/{(start + 1) % 100:02d}")
-    if not 1950 <= start <= 2100:
+    if not YEAR_RANGE[0] <= start <= YEAR_RANGE[1]:
         raise TpDataError("school year out of range", file=file, line=line, column=column,
-                          value=text, expected="a start year between 1950 and 2100")
+                          value=text, expected=f"a start year between {YEAR_RANGE[0]} and "
+                          f"{YEAR_RANGE[1]}")
     return start
 
 
-# --------------------------------------------------------------------------- indicator table
+# ------------------------------------------------------------------------------- region names
 
 
-def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
-    """The indicator table (``indicators.csv``), checked.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, source_level, level, canonical (bool), include (bool), flags,
-        description, note, line``; one row per published (indicator, source_level).
-
-    Raises
-    ------
-    TpDataError
-        On a duplicate (indicator, source_level), an unknown level key, a non-boolean
-        ``canonical``/``include``, an unknown flag token, rows of one (indicator, level) that
-        disagree, two canonical indicators for one level, or a canonical row that is excluded.
-    """
-    path = Path(path) if path is not None else mapping_path("indicators.csv")
-    required = ("indicator", "source_level", "level", "canonical", "include", "description")
-    frame = read_mapping(path, required=required, key=("indicator", "source_level"),
-                         not_empty=required)
-    for column in ("flags", "note"):
-        if column not in frame.columns:
-            frame[column] = ""
-    _check_level_keys(frame, "source_level", path)
-    _check_level_keys(frame, "level", path)
-    frame["canonical"] = _parse_bool_column(frame, "canonical", path)
-    frame["include"] = _parse_bool_column(frame, "include", path)
-    for row in frame.itertuples(index=False):
-        for token in filter(None, row.flags.split(";")):
-            if token not in FLAG_TOKENS:
-                raise TpDataError("unknown flag token", file=path, line=int(row.line),
-                                  column="flags", value=token,
-                                  expected=f"tokens from docs/design.md: {', '.join(FLAG_TOKENS)}")
-    _check_indicator_consistency(frame, path)
-    return frame[["indicator", "source_level", "level", "canonical", "include", "flags",
-                  "description", "note", "line"]]
+@lru_cache(maxsize=8)
+def _region_table(stamp: tuple[str, int]) -> tuple[str, ...]:
+    frame = read_mapping(Path(stamp[0]), required=("region", "kind"), key=("region",),
+                         not_empty=("region", "kind"))
+    _check_vocabulary(frame, "kind", REGION_KINDS, Path(stamp[0]))
+    return tuple(frame["region"])
 
 
-def _check_indicator_consistency(frame: pd.DataFrame, path: Path) -> None:
-    for (indicator, level), group in frame.groupby(["indicator", "level"], sort=True):
-        for column in ("canonical", "include", "flags"):
-            if group[column].nunique() > 1:
-                row = group.iloc[1]
-                raise TpDataError(
-                    f"rows of indicator {indicator!r}, level {level!r} disagree",
-                    file=path, line=int(row["line"]), column=column, value=row[column],
-                    expected=f"the same {column} as line {int(group['line'].iloc[0])}",
-                )
-    canonical = frame[frame["canonical"]].drop_duplicates(["indicator", "level"])
-    dup = canonical[canonical.duplicated("level", keep="first")]
-    if not dup.empty:
-        row = dup.iloc[0]
-        first = canonical[canonical["level"] == row["level"]].iloc[0]
-        raise TpDataError(
-            f"two canonical indicators for level {row['level']!r} "
-            f"({first['indicator']} on line {int(first['line'])})",
-            file=path, line=int(row["line"]), column="canonical", value=row["indicator"],
-            expected="at most one canonical indicator per level",
-        )
-    bad = frame[frame["canonical"] & ~frame["include"]]
-    if not bad.empty:
-        row = bad.iloc[0]
-        raise TpDataError("a canonical indicator cannot be excluded", file=path,
-                          line=int(row["line"]), column="include", value="false",
-                          expected="include=true for canonical rows")
+def known_regions(path: str | Path | None = None) -> list[str]:
+    """Every region name of ``region_names.csv`` (``NL``, landsdelen, provinces, areas)."""
+    path = Path(path) if path is not None else mapping_path("region_names.csv")
+    return list(_region_table(_file_stamp(path)))
 
 
-# ----------------------------------------------------------------------------------- editions
+_MOVED_TO_TABLES = ("load_breaks", "load_corrections", "load_editions", "load_indicators")
 
 
-def load_editions(path: str | Path | None = None) -> pd.DataFrame:
-    """The edition table (``editions.csv``), checked.
+def __getattr__(name: str) -> Any:
+    """The rule-table readers moved to :mod:`tpforecast.data.tables`; old imports keep working."""
+    if name in _MOVED_TO_TABLES:
+        from tpforecast.data import tables
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``source_edition, edition_date (Timestamp), kind, document, note, line``.
-
-    Raises
-    ------
-    TpDataError
-        On a duplicate edition, a date that is not ``YYYY-MM-DD`` or an unknown ``kind``.
-    """
-    path = Path(path) if path is not None else mapping_path("editions.csv")
-    frame = read_mapping(path, required=("source_edition", "edition_date", "kind"),
-                         key=("source_edition",),
-                         not_empty=("source_edition", "edition_date", "kind"))
-    for column in ("document", "note"):
-        if column not in frame.columns:
-            frame[column] = ""
-    _check_vocabulary(frame, "kind", EDITION_KINDS, path)
-    frame["edition_date"] = [
-        _parse_iso_date(value, path, int(line), "edition_date")
-        for value, line in zip(frame["edition_date"], frame["line"], strict=True)
-    ]
-    frame["edition_date"] = pd.to_datetime(frame["edition_date"])
-    return frame[["source_edition", "edition_date", "kind", "document", "note", "line"]]
-
-
-def _parse_iso_date(value: str, path: Path, line: int, column: str) -> pd.Timestamp:
-    if _ISO_DATE.match(value):
-        try:
-            return pd.Timestamp(value)
-        except ValueError:
-            pass
-    raise TpDataError("not an ISO date", file=path, line=line, column=column, value=value,
-                      expected="YYYY-MM-DD")
-
-
-# ------------------------------------------------------------------------------------- breaks
-
-
-def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
-    """The series-break table (``breaks.csv``), checked.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``break_id, indicator, level, region, first_year (Int64), edition_before (Timestamp or
-        NaT), action, to_indicator, description, line``. Empty ``level``/``region`` match any.
-
-    Raises
-    ------
-    TpDataError
-        On an unknown action or level key, a malformed year or date, a ``flag`` rule without
-        ``first_year``, or a ``move`` rule without ``to_indicator``.
-    """
-    path = Path(path) if path is not None else mapping_path("breaks.csv")
-    columns = ("break_id", "indicator", "level", "region", "first_year", "edition_before",
-               "action", "to_indicator", "description")
-    frame = read_mapping(path, required=columns, key=("break_id", "indicator", "level", "region"),
-                         not_empty=("break_id", "indicator", "action", "description"))
-    _check_vocabulary(frame, "action", BREAK_ACTIONS, path)
-    _check_level_keys(frame, "level", path, allow_empty=True)
-    years: list[Any] = []
-    dates: list[Any] = []
-    for row in frame.itertuples(index=False):
-        line = int(row.line)
-        if row.first_year and not row.first_year.isdigit():
-            raise TpDataError("not a year", file=path, line=line, column="first_year",
-                              value=row.first_year, expected="a start year such as 2016")
-        years.append(int(row.first_year) if row.first_year else pd.NA)
-        dates.append(_parse_iso_date(row.edition_before, path, line, "edition_before")
-                     if row.edition_before else pd.NaT)
-        if row.action == "flag" and not row.first_year:
-            # clean_figures flags values by year; a rule without first_year would do nothing
-            raise TpDataError("a flag rule needs first_year", file=path, line=line,
-                              column="first_year", value=row.first_year,
-                              expected="the first start year after the break, such as 2016")
-        if row.action == "move" and not row.to_indicator:
-            raise TpDataError("a move rule needs to_indicator", file=path, line=line,
-                              column="to_indicator", expected="an indicator code")
-    frame["first_year"] = pd.array(years, dtype="Int64")
-    frame["edition_before"] = pd.to_datetime(pd.Series(dates, index=frame.index, dtype=object))
-    return frame[[*columns, "line"]]
-
-
-# -------------------------------------------------------------------------------- corrections
-
-
-def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
-    """Row-level relabelling rules (``corrections.csv``), checked.
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, level, region, measure, source_edition`` (match fields; empty matches
-        anything except ``indicator``, which is required), ``new_indicator, new_level, reason,
-        line``.
-
-    Raises
-    ------
-    TpDataError
-        On an unknown level key or measure, a rule that changes nothing, or a missing reason.
-    """
-    path = Path(path) if path is not None else mapping_path("corrections.csv")
-    columns = ("indicator", "level", "region", "measure", "source_edition", "new_indicator",
-               "new_level", "reason")
-    frame = read_mapping(path, required=columns,
-                         key=("indicator", "level", "region", "measure", "source_edition"),
-                         not_empty=("indicator", "reason"))
-    _check_level_keys(frame, "level", path, allow_empty=True)
-    _check_level_keys(frame, "new_level", path, allow_empty=True)
-    _check_vocabulary(frame, "measure", MEASURES, path, allow_empty=True)
-    idle = frame[(frame["new_indicator"] == "") & (frame["new_level"] == "")]
-    if not idle.empty:
-        raise TpDataError("a correction must set new_indicator or new_level", file=path,
-                          line=int(idle["line"].iloc[0]), column="new_indicator",
-                          expected="an indicator code or a level key")
-    return frame[[*columns, "line"]]
+        return getattr(tables, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

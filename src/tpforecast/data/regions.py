@@ -30,6 +30,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from tpforecast.data.checks import did_you_mean, require_columns
+from tpforecast.data.inputs import read_delimited, read_text
+from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
@@ -164,8 +167,15 @@ def write_region_lookups(raw_dir: str | Path, out_dir: str | Path | None = None)
     return written
 
 
+def _read_source(path: Path, separator: str) -> pd.DataFrame:
+    """A CBS reference file, read and checked like every other input."""
+    parsed = read_delimited(read_text(path, what="a CBS reference CSV", allow_latin1=True),
+                            separator=separator, expected_header="gemeentecode;...")
+    return pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
+
+
 def _read_indeling(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, sep=";", dtype=str, keep_default_na=False)
+    table = _read_source(path, ";")
     _require_columns(
         table, ["provincienaam", "gemeentecode", "gemeentenaam", "begindatum", "einddatum"], path
     )
@@ -189,7 +199,7 @@ def _municipality_table(indeling: pd.DataFrame, hints: dict[str, str]) -> pd.Dat
 
 
 def _place_table(path: Path, indeling: pd.DataFrame, hints: dict[str, str]) -> pd.DataFrame:
-    places = pd.read_csv(path, dtype=str, keep_default_na=False)
+    places = _read_source(path, ",")
     _require_columns(
         places,
         ["Woonplaatscode", "Woonplaats", "Gemeentecode", "Gemeente", "COROP-gebiedcode"],
@@ -346,7 +356,8 @@ def canonical_province(names: pd.Series) -> pd.Series:
             file="data/mappings/regions.csv",
             column=str(names.name) if names.name is not None else "province",
             value=unknown,
-            expected=f"one of {sorted(regions['province'])} (or an alias in regions.csv)",
+            expected=f"{did_you_mean(unknown[0], sorted(set(spelling.values())))} (or an alias in "
+                     "regions.csv)",
         )
     return result.astype(str)
 
@@ -384,20 +395,8 @@ def landsdeel_provinces(landsdeel: str) -> list[str]:
 
 
 def _read_mapping(name: str, required: list[str]) -> pd.DataFrame:
-    path = data_dir() / "mappings" / name
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    _require_columns(table, required, path)
-    return table
+    return read_mapping(mapping_path(name), required=required).drop(columns="line")
 
 
 def _require_columns(table: pd.DataFrame, required: list[str], path: Path) -> None:
-    missing = [c for c in required if c not in table.columns]
-    if missing:
-        raise TpDataError(
-            "missing required column",
-            file=path,
-            line=1,
-            column=missing[0],
-            value=list(table.columns),
-            expected=f"columns {required}",
-        )
+    require_columns(table.columns, required, file=path, line=1)

@@ -35,6 +35,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from tpforecast.data.checks import check_vocabulary, require_columns
+from tpforecast.data.mappings import read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
@@ -46,8 +48,10 @@ HO_SECTOR = "ho_sector"
 # exam_candidates and graduates; candidates stand in for profile choice.
 PREFERRED_MEASURES = ("exam_candidates",)
 _COUNT_COLUMNS = ("sex", "n", "suppressed", "n_lo", "n_hi")
+_RECORD = ("source", HO_SECTOR, "record", "measure", "year")  # one record's counts
 _ROLES = ("member", "tech", "covers")
-_SEXES = ("all", "female", "male")
+_SEXES = ("all", "female", "male", "unknown")
+_PARTS = ("female", "male", "unknown")
 _OUTPUT = ["n_tech", "n_total", "n_suppressed", "share", "share_lo", "share_hi"]
 
 
@@ -76,19 +80,15 @@ def load_classification(path: str | Path | None = None) -> pd.DataFrame:
 
 @lru_cache(maxsize=4)
 def _load_classification(path: Path) -> pd.DataFrame:
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
     required = ["level", "definition", "default", "role", "column", "pattern", "required", "group"]
-    for column in required:
-        if column not in table.columns:
-            raise TpDataError(
-                "missing required column",
-                file=path,
-                line=1,
-                column=column,
-                expected=f"columns {required}",
-            )
-    for line, row in enumerate(table.itertuples(index=False), start=2):
-        _check_rule(row, line, path)
+    table = read_mapping(path, required=required)
+    for column, allowed in (("role", _ROLES), ("default", ("yes", "no")),
+                            ("required", ("yes", "no"))):
+        check_vocabulary(table[column], allowed, file=path, lines=table["line"], column=column,
+                         what=f"{column} of a classification rule")
+    for row in table.itertuples(index=False):
+        _check_rule(row, int(row.line), path)
+    table = table.drop(columns="line")
     defaults = table.drop_duplicates(["level", "definition"])
     for level, group in defaults.groupby("level"):
         if (group["default"] == "yes").sum() != 1:
@@ -103,22 +103,9 @@ def _load_classification(path: Path) -> pd.DataFrame:
 
 
 def _check_rule(row: tuple, line: int, path: Path) -> None:
-    checks = [
-        ("role", row.role in _ROLES, f"one of {list(_ROLES)}"),
-        ("default", row.default in ("yes", "no"), "yes or no"),
-        ("required", row.required in ("yes", "no"), "yes or no"),
-        ("column", bool(row.column), "a counts column name"),
-    ]
-    for column, ok, expected in checks:
-        if not ok:
-            raise TpDataError(
-                "bad classification rule",
-                file=path,
-                line=line,
-                column=column,
-                value=getattr(row, column),
-                expected=expected,
-            )
+    if not row.column:
+        raise TpDataError("bad classification rule: no column", file=path, line=line,
+                          column="column", value=row.column, expected="a counts column name")
     try:
         re.compile(row.pattern)
     except re.error as exc:
@@ -153,8 +140,7 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
     Returns
     -------
     pandas.DataFrame
-        The frames concatenated in the mapping's order; ``attrs["source"]`` lists all sources,
-        joined by ``" | "``.
+        The frames concatenated in the mapping's order (each row keeps its ``source``).
 
     Raises
     ------
@@ -170,7 +156,7 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
         if list(frame.columns) != first_columns or column in frame.columns:
             raise TpDataError(
                 "counts frames to stack must have the same columns and no label column",
-                file=frame.attrs.get("source"),
+                file=_source(frame),
                 column=column,
                 value=key,
                 expected=f"columns {first_columns}",
@@ -178,9 +164,14 @@ def stack_counts(frames: Mapping[str, pd.DataFrame], column: str = HO_SECTOR) ->
         parts.append(frame.assign(**{column: key})[[column, *first_columns]])
     stacked = pd.concat(parts, ignore_index=True)
     stacked[column] = stacked[column].astype("str")
-    # " | " joins several sources, as in the published series (docs/design.md)
-    stacked.attrs = {"source": " | ".join(str(f.attrs.get("source", k)) for k, f in items)}
     return stacked
+
+
+def _source(counts: pd.DataFrame) -> str | None:
+    """The file(s) of a counts frame, for messages (`` | ``-joined, as in the series)."""
+    if "source" not in counts.columns or counts.empty:
+        return None
+    return " | ".join(map(str, pd.unique(counts["source"])))
 
 
 def technical_share(
@@ -202,9 +193,12 @@ def technical_share(
         Level key in ``data/mappings/tech_classification.csv`` (``mbo``, ``hbo``, ``wo``,
         ``ho``, ``havo``, ``vwo``, ``vmbo_bb``, ``vmbo_gltl``, ...).
     by
-        Grouping columns. Without ``sex``: the ``sex == "all"`` rows are used when the counts
-        have them, else female + male are summed (the hbo/wo files have no totals). With ``sex``:
-        one group per sex, and ``all`` is added as female + male when the counts lack it.
+        Grouping columns. The total of each record (one ``record`` of one file, measure and
+        year) is its ``sex == "all"`` count when the file gives one, else the sum of its
+        female, male and unknown counts (the hbo/wo files have no totals); this is decided per
+        record, never for the whole frame. Without ``sex`` in ``by`` the totals are summed; with
+        ``sex``: one group per sex (``all`` from the totals, ``female`` and ``male`` from
+        their own counts; students of unknown sex count in ``all`` only).
     definition
         Which definition of the level (``nt`` or ``nprofile`` for havo/vwo); default: the
         level's default definition.
@@ -218,8 +212,9 @@ def technical_share(
         The ``by`` columns, then ``n_tech, n_total`` (known counts, suppressed cells left out;
         Int64), ``n_suppressed`` (number of suppressed cells in the group), ``share``
         (``n_tech / n_total``), ``share_lo``, ``share_hi`` (Float64; min/max share when every
-        suppressed cell takes any value in its bounds, widened to include ``share``). Sorted by ``by``. ``attrs``: ``level``,
-        ``definition``, ``measure``.
+        suppressed cell takes any value in its bounds, widened to include ``share``), and
+        ``level``, ``definition``, ``measure`` (what was counted; measure empty when the
+        counts name none). Sorted by ``by``.
 
     Raises
     ------
@@ -229,8 +224,12 @@ def technical_share(
     """
     rules, definition = _rules(level, definition)
     by = list(by)
-    source = counts.attrs.get("source")
+    source = _source(counts)
     _require_columns(counts, [*by, *_COUNT_COLUMNS], source)
+    if "record" not in counts.columns:  # counts built by hand: a record is its classification
+        classes = [c for c in counts.columns if c not in (*_COUNT_COLUMNS, "measure", "year")]
+        counts = counts.assign(record=counts.groupby(classes, sort=False, dropna=False).ngroup()
+                               if classes else np.arange(len(counts)))
     data = counts[_needed_columns(counts, rules, by)]  # narrow first: filtering is then cheap
     keep, measure = _measure_rows(data, measure, source)
     keep &= _matches(data, rules, "member", source)
@@ -247,8 +246,8 @@ def technical_share(
     tech = _matches(members, rules, "tech", source)
     members, tech = _select_sex(members.assign(_tech=tech), by, source)
     result = _aggregate(members, tech, by)
-    result.attrs = {"level": level, "definition": definition, "measure": measure}
-    return result
+    return result.assign(level=level, definition=definition, measure=measure or "").astype(
+        {"level": "str", "definition": "str", "measure": "str"})
 
 
 # ----------------------------------------------------------------------------------------------
@@ -325,7 +324,7 @@ def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source
 
 
 def _needed_columns(counts: pd.DataFrame, rules: pd.DataFrame, by: list[str]) -> list[str]:
-    wanted = [*by, *_COUNT_COLUMNS, "measure", *rules["column"]]
+    wanted = [*by, *_COUNT_COLUMNS, *_RECORD, *rules["column"]]
     return [c for c in dict.fromkeys(wanted) if c in counts.columns]
 
 
@@ -367,6 +366,8 @@ def _measure_rows(
 def _select_sex(
     data: pd.DataFrame, by: list[str], source: str | None
 ) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows to sum: per record its total (the ``all`` count, else the sum of its parts),
+    plus the female and male rows when ``sex`` is a group."""
     sexes = set(data["sex"])
     if not sexes <= set(_SEXES):
         raise TpDataError(
@@ -376,11 +377,19 @@ def _select_sex(
             value=sorted(sexes - set(_SEXES)),
             expected=f"values in {_SEXES}",
         )
-    parts = data[data["sex"].isin(["female", "male"])]
-    if "sex" not in by:
-        data = data[data["sex"] == "all"] if "all" in sexes else parts
-    elif "all" not in sexes:
-        data = pd.concat([data, parts.assign(sex="all")], ignore_index=True)
+    is_all = data["sex"].eq("all").to_numpy()
+    record = [c for c in (*by, *_RECORD) if c in data.columns and c != "sex"]
+    if is_all.any() and not is_all.all():
+        codes = data.groupby(record, sort=False, dropna=False).ngroup().to_numpy()
+        has_total = np.bincount(codes, weights=is_all)[codes] > 0
+    else:
+        has_total = np.full(len(data), is_all.any())
+    totals = data[is_all | (~has_total & data["sex"].isin(_PARTS).to_numpy())]
+    totals = totals.assign(sex="all")
+    if "sex" in by:
+        data = pd.concat([totals, data[data["sex"].isin(["female", "male"])]], ignore_index=True)
+    else:
+        data = totals
     return data, data["_tech"].to_numpy(dtype=bool)
 
 
@@ -435,12 +444,4 @@ def _shares_from_sums(sums: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def _require_columns(data: pd.DataFrame, columns: list[str], source: str | None) -> None:
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise TpDataError(
-            "missing required column",
-            file=source,
-            column=missing[0],
-            value=list(data.columns),
-            expected=f"columns {columns}",
-        )
+    require_columns(data.columns, columns, file=source)

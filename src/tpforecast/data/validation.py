@@ -21,17 +21,34 @@ Kinds
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from tpforecast.data.mappings import FLAG_TOKENS
+from tpforecast.data.checks import check_unique, did_you_mean
+from tpforecast.data.mappings import (
+    FLAG_TOKENS,
+    MEASURES,
+    QUALITIES,
+    UNITS,
+    YEAR_RANGE,
+    known_regions,
+)
 from tpforecast.errors import TpDataError
 
-__all__ = ["SCHEMAS", "SERIES_KEY", "validate"]
+__all__ = ["SCHEMAS", "SERIES_KEY", "check_frame", "validate"]
 
 SERIES_KEY = ["indicator", "level", "region", "sex"]
 SEXES = ["all", "female", "male"]
+COUNT_SEXES = [*SEXES, "unknown"]  # DUO counts: sex onbekend/X counts in totals only
+UNITS_FOR_MEASURE = {
+    "share": ("pct",),
+    "count_tech": ("persons",),
+    "count_total": ("persons",),
+    "target": ("pct", "persons"),
+}
 
 
 def _text(nullable: bool = False, allow_empty: bool = True) -> pa.Column:
@@ -51,7 +68,22 @@ def _count() -> pa.Column:
 
 
 def _year() -> pa.Column:
-    return pa.Column("Int64", pa.Check.in_range(1990, 2100))
+    return pa.Column("Int64", pa.Check.in_range(*YEAR_RANGE))
+
+
+def _vocabulary(values: Callable[[], Sequence[str]] | Sequence[str], name: str) -> pa.Column:
+    """A text column whose values come from a vocabulary (read when the check runs)."""
+    def known(series: pd.Series) -> pd.Series:
+        allowed = values() if callable(values) else values
+        return series.isin(list(allowed))
+
+    not_empty = pa.Check(lambda s: s.astype(str).str.strip().str.len() > 0, name="not_empty")
+    return pa.Column(None, [not_empty, pa.Check(known, name=name)], nullable=False)
+
+
+def _unit_fits_measure(df: pd.DataFrame) -> pd.Series:
+    allowed = df["measure"].map(lambda m: UNITS_FOR_MEASURE.get(m, ()))
+    return pd.Series([u in a for u, a in zip(df["unit"], allowed, strict=True)], index=df.index)
 
 
 def _lo_le_share(df: pd.DataFrame) -> pd.Series:
@@ -117,15 +149,13 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
     {
         "indicator": _text(allow_empty=False),
         "level": _text(allow_empty=False),
-        "region": _text(allow_empty=False),
+        "region": _vocabulary(known_regions, "known region"),
         "sex": _text(allow_empty=False),
         "school_year": _text(nullable=True),
-        "measure": pa.Column(None, pa.Check.isin(["share", "count_tech", "count_total", "target"])),
+        "measure": _vocabulary(MEASURES, "known measure"),
         "value": pa.Column(float, pa.Check.ge(0)),
-        "unit": pa.Column(None, pa.Check.isin(["pct", "persons"])),
-        "quality": pa.Column(
-            None, pa.Check.isin(["reported", "derived", "inferred", "approximate", "proxy"])
-        ),
+        "unit": _vocabulary(UNITS, "known unit"),
+        "quality": _vocabulary(QUALITIES, "known quality"),
         # seed-document tables have no URL; their edition names the document
         "source_url": _text(nullable=True),
         "source_edition": _text(allow_empty=False),
@@ -134,14 +164,15 @@ FIGURES_SCHEMA = pa.DataFrameSchema(
         pa.Check(
             lambda df: ~((df["unit"] == "pct") & (df["value"] > 100)),
             name="percentages <= 100",
-        )
+        ),
+        pa.Check(_unit_fits_measure, name="unit fits the measure"),
     ],
     name="figures",
 )
 
 COUNTS_SCHEMA = pa.DataFrameSchema(
     {
-        "sex": pa.Column(None, pa.Check.isin(SEXES)),
+        "sex": pa.Column(None, pa.Check.isin(COUNT_SEXES)),
         "year": _year(),
         "n": _count(),
         "suppressed": pa.Column(bool),
@@ -279,3 +310,67 @@ def _failing_rows(df: pd.DataFrame, cases: pd.DataFrame, extra: list[str]) -> pd
         else:
             out.append(pd.DataFrame([info]))
     return pd.concat(out) if out else pd.DataFrame(columns=extra)
+
+
+# what a failing check expects, in words (checks not listed: their name)
+_VOCABULARIES: dict[str, Callable[[], Sequence[str]]] = {
+    "known region": known_regions,
+    "known measure": lambda: MEASURES,
+    "known unit": lambda: UNITS,
+    "known quality": lambda: QUALITIES,
+}
+# check -> (column it concerns, problem, expected)
+_EXPECTED = {
+    "percentages <= 100": ("value", "percentage above 100", "a percentage between 0 and 100"),
+    "unit fits the measure": ("unit", "unit does not fit the measure", "pct for a share, "
+                              "persons for a count, either for a target"),
+    "not_empty": (None, "empty cell", "a value"),
+    "not_nullable": (None, "empty cell", "a value"),
+    "greater_than_or_equal_to(0)": (None, "negative value", "a value of 0 or more"),
+    "greater_than(0)": (None, "value not above 0", "a value above 0"),
+    "share_lo <= share <= share_hi": ("share", "share outside its bounds share_lo..share_hi",
+                                      "share_lo <= share <= share_hi"),
+    "n_tech <= n_total": ("n_tech", "n_tech above n_total", "at most n_total"),
+    "share targets are fractions in (0, 1)": ("target", "share target is not a fraction",
+                                              "a fraction in (0, 1), e.g. 0.40 for 40%"),
+    "known sorted flag tokens": ("flags", "unknown or unsorted flag token(s)",
+                                 "sorted ';'-separated tokens of docs/design.md"),
+}
+
+
+def check_frame(df: pd.DataFrame, kind: str, *, file: object, lines: pd.Series) -> None:
+    """Raise a :class:`TpDataError` at the first row of ``df`` that breaks the ``kind`` schema.
+
+    This is how readers use the schemas: ``lines`` gives the physical line of each row (in
+    order), so the error names the file, the line, the column, the value and, for a
+    vocabulary, the close matches.
+    """
+    schema = SCHEMAS[kind]
+    if schema.unique:  # duplicates: the shared check names both lines
+        check_unique(df, list(schema.unique), file=file, lines=lines, column=schema.unique[0],
+                     what=f"{kind} key")
+    failing = validate(df.reset_index(drop=True), kind)
+    if failing.empty:
+        return
+    positions = np.asarray(failing.index, dtype=float)
+    # the first failing row; within it an empty cell before any other failure
+    empty_first = ~failing["failed_check"].isin(["not_empty", "not_nullable"]).to_numpy()
+    order = np.lexsort((empty_first, np.where(np.isnan(positions), -1, positions)))
+    first = failing.iloc[int(order[0])]
+    position = positions[int(order[0])]
+    check = str(first["failed_check"])
+    concerns, problem, expected = _EXPECTED.get(
+        check, (None, f"{kind} check failed: {check}", f"a value passing the check {check!r}"))
+    bounds = re.fullmatch(r"in_range\((.*), (.*)\)", check)
+    if bounds:
+        problem, expected = "value out of range", f"a value from {bounds[1]} to {bounds[2]}"
+    column = first["failed_column"] or concerns
+    value = df[column].iloc[int(position)] if column in df and not np.isnan(position) else (
+        first["failure_case"])
+    value = value.item() if isinstance(value, np.generic) else value
+    if check in _VOCABULARIES:
+        problem = f"unknown {check.removeprefix('known ')}"
+        expected = did_you_mean(value, list(_VOCABULARIES[check]()))
+    line = int(lines.iloc[int(position)]) if not np.isnan(position) else None
+    raise TpDataError(problem, file=file, line=line, column=column or None,
+                      value=None if problem == "empty cell" else value, expected=expected)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.data.duo import read_duo, read_duo_table
-from tpforecast.errors import TpDataError
+from tpforecast.data.duo import read_duo, read_duo_result, read_duo_table
+from tpforecast.errors import TpDataError, TpDataWarning
 from tpforecast.paths import shared_dir
 
 RAW = shared_dir() / "data" / "raw"
@@ -27,7 +27,13 @@ HBO = RAW / "duo-tekkieworden" / "hbo_inscriptions_2019.csv"
 WO = RAW / "duo-tekkieworden" / "wo_inscriptions_2019.csv"
 VO = RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv"
 INSTITUTIONS = RAW / "duo-wo-check-the-facts" / "01-instellingen-hbo-en-wo.csv"
-COUNT_TAIL = ["measure", "sex", "year", "n", "suppressed", "n_lo", "n_hi"]
+COUNT_TAIL = ["measure", "sex", "year", "n", "suppressed", "n_lo", "n_hi", "line", "record",
+              "source"]
+WHERE = ["line", "record", "source"]  # where each count comes from; differs between copies
+
+
+def notes_of(path: Path) -> str:
+    return " ".join(read_duo_result(path).notes["message"])
 
 
 def write(tmp_path: Path, name: str, content: str | bytes, encoding: str = "utf-8") -> Path:
@@ -90,9 +96,9 @@ def test_synthetic_mbo_quirks(tmp_path: Path) -> None:
         *COUNT_TAIL,
     ]
     assert len(df) == 2 * 6  # two records x (2 years x 3 sexes); '""' and blank lines skipped
-    assert df.attrs["records"] == 2
-    assert df.attrs["source"] == str(path)
-    assert df.attrs["encoding"] == "utf-8"
+    assert df["record"].nunique() == 2 and df["line"].drop_duplicates().tolist() == [2, 5]
+    assert set(df["source"]) == {str(path)}
+    assert read_duo_result(path).encoding == "utf-8"
     assert set(df["measure"]) == {"count"}
     # quoted, unquoted, space-padded text and numbers stored as text
     first = cell(df, brin_nummer="00AA", sex="male", year=2015)
@@ -112,7 +118,7 @@ def test_synthetic_mbo_quirks(tmp_path: Path) -> None:
     assert zero["n"] == 0 and not zero["suppressed"]
     assert df["year"].dtype == "Int64" and df["n"].dtype == "Int64"
     assert df["suppressed"].dtype == bool
-    notes = " ".join(df.attrs["notes"])
+    notes = notes_of(path)
     assert "skipped 2 empty line(s)" in notes and "line 3, 4" in notes
     assert "suppressed" in notes and "empty count cell" in notes
 
@@ -121,7 +127,7 @@ def test_synthetic_latin1_decodes(tmp_path: Path) -> None:
     text = "PROVINCIE;GEMEENTENAAM;2019\nFryslân;Súdwest-Fryslân;7\n"
     path = write(tmp_path, "synthetic_latin1.csv", text, encoding="latin-1")
     df = read_duo(path)
-    assert df.attrs["encoding"] == "latin-1"
+    assert read_duo_result(path).encoding == "latin-1"
     assert df["provincie"].tolist() == ["Fryslân"]
     assert df["gemeentenaam"].tolist() == ["Súdwest-Fryslân"]
     assert (df["sex"].tolist(), df["year"].tolist(), df["n"].tolist()) == (["all"], [2019], [7])
@@ -130,7 +136,7 @@ def test_synthetic_latin1_decodes(tmp_path: Path) -> None:
 def test_synthetic_utf8_without_bom_and_lf(tmp_path: Path) -> None:
     path = write(tmp_path, "synthetic_utf8.csv", "PROVINCIE;2019\nFryslân;7\n")
     df = read_duo(path)
-    assert df.attrs["encoding"] == "utf-8"
+    assert read_duo_result(path).encoding == "utf-8"
     assert df["provincie"].tolist() == ["Fryslân"]
 
 
@@ -169,7 +175,7 @@ def test_synthetic_percentage_columns_left_out_with_note(tmp_path: Path) -> None
     df = read_duo(path)
     assert set(df["measure"]) == {"exam_candidates", "graduates"}
     assert "slaagperc" not in " ".join(df.columns).lower()
-    note = next(n for n in df.attrs["notes"] if "SLAAGPERC" in n)
+    note = next(n for n in read_duo_result(path).notes["message"] if "SLAAGPERC" in n)
     assert "SLAAGPERC SCHOOLJAAR 2019-2020 - TOTAAL" in note and "left out" in note
 
 
@@ -178,11 +184,13 @@ def test_synthetic_long_sex_column(tmp_path: Path) -> None:
         "PROVINCIE;CROHO ONDERDEEL;GESLACHT;2015;2016\n"
         "Overijssel;techniek;man;31;36\nOverijssel;techniek;vrouw;3;4\n"
     )
-    df = read_duo(write(tmp_path, "synthetic_ho.csv", text))
+    path = write(tmp_path, "synthetic_ho.csv", text)
+    df = read_duo(path)
     assert "geslacht" not in df.columns
     assert df["sex"].tolist() == ["male", "male", "female", "female"]
     assert df["n"].tolist() == [31, 36, 3, 4]
-    assert any("GESLACHT" in note for note in df.attrs["notes"])
+    assert df["record"].tolist() == [2, 2, 2, 2]  # the lines of one record share it
+    assert "GESLACHT" in notes_of(path)
 
 
 def test_synthetic_header_renames_between_releases(tmp_path: Path) -> None:
@@ -191,7 +199,7 @@ def test_synthetic_header_renames_between_releases(tmp_path: Path) -> None:
     df_old = read_duo(write(tmp_path, "synthetic_old.csv", old))
     df_new = read_duo(write(tmp_path, "synthetic_new.csv", new))
     assert list(df_old.columns[:3]) == ["brin_nummer", "croho_onderdeel", "croho_subonderdeel"]
-    pd.testing.assert_frame_equal(df_old, df_new)
+    pd.testing.assert_frame_equal(df_old.drop(columns=WHERE), df_new.drop(columns=WHERE))
 
 
 def test_synthetic_trailing_separator(tmp_path: Path) -> None:
@@ -221,11 +229,12 @@ def test_synthetic_json_records_and_columns_equal_csv(tmp_path: Path) -> None:
     expected = read_duo(csv_path)
     for name, data in (("synthetic_records.json", records), ("synthetic_columns.json", columns)):
         got = read_duo(write(tmp_path, name, json.dumps(data)))
-        pd.testing.assert_frame_equal(got.reset_index(drop=True), expected)
+        assert got["line"].tolist() == [1, 1, 2, 2]  # JSON: the record number
+        pd.testing.assert_frame_equal(got.drop(columns=WHERE), expected.drop(columns=WHERE))
 
 
 def test_read_duo_table_keeps_file_lines(tmp_path: Path) -> None:
-    table = read_duo_table(write(tmp_path, "synthetic_lines.csv", SYNTHETIC_MBO))
+    table = read_duo_table(write(tmp_path, "synthetic_lines.csv", SYNTHETIC_MBO)).frame
     assert table.index.name == "line"
     assert table.index.tolist() == [2, 5]
     assert table.loc[5, "PLAATSNAAM"] == "ARNHEM"
@@ -259,10 +268,14 @@ def test_synthetic_text_in_count_column(tmp_path: Path) -> None:
     assert exc.value.value == "veel"
 
 
-@pytest.mark.parametrize("value", ["-3", "12.5", "١٢", "1 000"])
-def test_synthetic_bad_numbers(tmp_path: Path, value: str) -> None:
+@pytest.mark.parametrize(("value", "problem"), [
+    ("-3", "negative count"), ("12.5", "not a whole number"), ("١٢", "text in a count column"),
+    ("1 000", "thousands separator"), ("1.000", "thousands separator"),
+    ("99999999999999999999", "beyond any plausible size"), ("1e30", "beyond any plausible"),
+])
+def test_synthetic_bad_numbers(tmp_path: Path, value: str, problem: str) -> None:
     path = write(tmp_path, "synthetic_negative.csv", f"PLAATSNAAM;2019\nZWOLLE;{value}\n")
-    with pytest.raises(TpDataError, match="negative count" if value == "-3" else "text") as exc:
+    with pytest.raises(TpDataError, match=problem) as exc:
         read_duo(path)
     assert_names(exc, path, "2019", line=2)
 
@@ -327,7 +340,7 @@ def test_synthetic_header_only(tmp_path: Path) -> None:
     path = write(tmp_path, "synthetic_header_only.csv", "PLAATSNAAM;2019\r\n")
     with pytest.raises(TpDataError, match="no data lines") as exc:
         read_duo(path)
-    assert_names(exc, path, "(all)", line=2)
+    assert_names(exc, path, "PLAATSNAAM", line=2)
 
 
 def test_synthetic_binary_file(tmp_path: Path) -> None:
@@ -352,8 +365,8 @@ def test_synthetic_renames_collide(tmp_path: Path) -> None:
 
 
 def test_synthetic_unknown_sex(tmp_path: Path) -> None:
-    path = write(tmp_path, "synthetic_sex.csv", "GESLACHT;2019\nman;1\nonbekend;2\n")
-    with pytest.raises(TpDataError, match="unknown sex") as exc:
+    path = write(tmp_path, "synthetic_sex.csv", "GESLACHT;2019\nman;1\nvrow;2\n")
+    with pytest.raises(TpDataError, match="unknown sex.*did you mean VROUW") as exc:
         read_duo(path)
     assert_names(exc, path, "GESLACHT", line=3)
 
@@ -398,14 +411,15 @@ def vo() -> pd.DataFrame:
 
 @needs_shared
 def test_real_mbo_reads_every_record(mbo: pd.DataFrame) -> None:
-    assert mbo.attrs["records"] == 19_229  # none lost to the 29 spurious '""' lines
+    assert mbo["line"].nunique() == 19_229  # none lost to the 29 spurious '""' lines
     assert len(mbo) == 19_229 * 5 * 3
-    assert any("skipped 29 empty line(s)" in note for note in mbo.attrs["notes"])
+    notes = notes_of(MBO)
+    assert "skipped 29 empty line(s)" in notes
     assert sorted(set(mbo["year"])) == [2015, 2016, 2017, 2018, 2019]
     assert set(mbo["sex"]) == {"all", "female", "male"}
     assert not mbo["suppressed"].any()
     assert not mbo["n"].isna().any()
-    assert any("114303 empty count cell(s)" in note for note in mbo.attrs["notes"])
+    assert "114303 empty count cell(s)" in notes
     assert set(mbo["naam_kenniscentrum"]) >= {"", "Kenteq"}  # 24-space padding stripped
     assert "HENGELO OV" in set(mbo["plaatsnaam"])
 
@@ -419,7 +433,7 @@ def test_real_mbo_reads_fast() -> None:
 
 @needs_shared
 def test_real_vo_keeps_suppressed_cells(vo: pd.DataFrame) -> None:
-    assert vo.attrs["records"] == 12_782
+    assert vo["line"].nunique() == 12_782
     assert set(vo["measure"]) == {"exam_candidates", "graduates"}
     assert sorted(set(vo["year"])) == [2019, 2020, 2021, 2022, 2023]
     hidden = vo[vo["suppressed"]]
@@ -427,14 +441,14 @@ def test_real_vo_keeps_suppressed_cells(vo: pd.DataFrame) -> None:
     assert hidden["n"].isna().all()
     assert (hidden["n_lo"] == 1).all() and (hidden["n_hi"] == 4).all()
     assert len(vo) == 12_782 * 5 * 2 * 3  # SLAAGPERC columns left out ...
-    assert any("left out 15 column(s)" in note for note in vo.attrs["notes"])  # ... with a note
+    assert "left out 15 column(s)" in notes_of(VO)  # ... with a note
 
 
 @needs_shared
 @pytest.mark.parametrize(("path", "records"), [(HBO, 3_815), (WO, 3_225)])
 def test_real_ho_files(path: Path, records: int) -> None:
     df = read_duo(path)
-    assert df.attrs["records"] == records
+    assert df["line"].nunique() == records
     assert {"provincie", "brin_nummer", "croho_onderdeel", "opleidingsnaam"} <= set(df.columns)
     assert set(df["sex"]) == {"female", "male"}
     assert len(df) == records * 5
@@ -451,15 +465,43 @@ def test_real_header_variants_map_to_same_names(tmp_path: Path) -> None:
     )
     assert renamed != header
     variant = write(tmp_path, "synthetic_hbo_later_release.csv", renamed + "\r\n" + body)
-    pd.testing.assert_frame_equal(read_duo(variant), read_duo(HBO))
+    pd.testing.assert_frame_equal(read_duo(variant).drop(columns="source"),
+                                  read_duo(HBO).drop(columns="source"))
 
 
 @needs_shared
 def test_real_latin1_institution_list() -> None:
-    table = read_duo_table(INSTITUTIONS)
-    assert table.attrs["encoding"] == "latin-1"
+    result = read_duo_table(INSTITUTIONS)
+    table = result.frame
+    assert result.encoding == "latin-1"
     assert len(table) == 54
     assert "Fryslân" in set(table["RPA-GEBIED NAAM"])
     with pytest.raises(TpDataError, match="no count \\(year\\) columns") as exc:
         read_duo(INSTITUTIONS)
     assert_names(exc, INSTITUTIONS, "(header)", line=1)
+
+
+@needs_shared
+@pytest.mark.parametrize(("path", "line"), [
+    (RAW / "duo-wo-eerstejaars-2013-2017" / "eerstejaars.csv", 1463),
+    (RAW / "duo-hbo-ingeschrevenen-2014-2018" / "01-ingeschrevenen-hbo-2018.csv", 6261),
+])
+def test_real_totals_line_is_checked_and_left_out(path: Path, line: int) -> None:
+    """Older releases end with a 'Totalen' line (the year's total under the first sex
+    column): checked against the other lines and left out, never counted as a record."""
+    with pytest.warns(TpDataWarning, match=f"left out 1 totals line.*{line}"):
+        counts = read_duo(path)
+    assert line not in set(counts["line"])
+    assert not counts.iloc[:, :13].eq("totalen").any(axis=None)
+
+
+def test_synthetic_year_total_under_the_first_sex_column(tmp_path: Path) -> None:
+    text = ("PROVINCIE;CROHO ONDERDEEL;2013 MAN;2013 VROUW\nOverijssel;techniek;3;1\n"
+            "Gelderland;recht;4;2\n;totalen;10;\n")
+    with pytest.warns(TpDataWarning, match="left out 1 totals line"):
+        counts = read_duo(write(tmp_path, "synthetic.csv", text))
+    assert counts["n"].tolist() == [3, 1, 4, 2]
+    wrong = write(tmp_path, "synthetic_wrong.csv", text.replace(";totalen;10;", ";totalen;9;"))
+    with pytest.raises(TpDataError, match="total disagrees") as exc:
+        read_duo(wrong)
+    assert_names(exc, wrong, "2013 MAN", line=4)

@@ -76,7 +76,10 @@ def synthetic_vo() -> str:
     for town, base in (("ENSCHEDE", 10), ("NIJMEGEN", 20), ("UTRECHT", 30)):
         for i, (kind, programme) in enumerate(_VO_PROGRAMMES):
             man, woman = base + i, i
-            total = "<5" if town == "ENSCHEDE" and programme.startswith("VMBO LWT") else man + woman
+            total: int | str = man + woman
+            if town == "ENSCHEDE" and programme.startswith("VMBO LWT"):
+                # a suppressed total must fit its parts (the reader checks TOTAAL = MAN + VROUW)
+                man, woman, total = 1, i % 3, "<5"
             lines.append(f'"{town}";"{kind}";"{programme}";"{man}";"{woman}";"{total}";"99.0"')
     return "\r\n".join(lines) + "\r\n"
 

@@ -82,7 +82,22 @@ def test_log_columns_and_actions(log: pd.DataFrame) -> None:
     assert set(log["action"]) <= {"changed", "dropped", "flagged", "moved", "resolved"}
     assert (log["rows"] > 0).all()
     assert (log["reason"].str.len() > 0).all()
-    assert (log["example"].str.startswith("line ")).all()
+    # every entry points at an input row: a file and a physical line, typed
+    assert str(log["line"].dtype) == "Int64" and log["line"].notna().all()
+    assert (log["file"] != "").all()
+    assert str(log["year"].dtype) == "Int64"
+    assert str(log["kept_value"].dtype) == "Float64"
+
+
+def test_log_resolve_rows_are_structured(log: pd.DataFrame) -> None:
+    """Kept and superseded value and edition are columns: nothing parses the prose."""
+    resolved = log[(log["action"] == "resolved") & log["kept_value"].notna()]
+    assert len(resolved) > 0
+    assert (resolved["rows"] == 1).all()
+    assert resolved[["kept_edition", "superseded_edition", "indicator", "measure"]].ne("").all(
+        axis=None)
+    assert resolved["superseded_value"].notna().all()
+    assert (resolved["kept_value"] != resolved["superseded_value"]).all()
 
 
 def test_no_duplicate_keys_and_sorted(series: pd.DataFrame) -> None:
@@ -148,22 +163,25 @@ def test_havo_2014_newest_edition_wins_and_the_loser_is_logged(series: pd.DataFr
     assert row["share"] == pytest.approx(0.43)
     assert "monitor 2021" in row["edition"]
     assert "superseded_editions" in flags_of(row)
-    resolved = log[(log["action"] == "resolved")
-                   & log["example"].str.contains("havo4_nprofile", regex=False)
-                   & log["reason"].str.contains("kept 43", regex=False)]
-    assert len(resolved) == 1
-    reason = resolved["reason"].iloc[0]
-    assert "45 from 'Techniekpact goals 2016-2020 (doel 4 page)'" in reason
-    assert "monitor Techniekpact 2015" in reason
+    resolved = log[(log["action"] == "resolved") & (log["indicator"] == "havo4_nprofile")
+                   & (log["year"] == 2014) & (log["sex"] == "all") & (log["kept_value"] == 43)]
+    assert set(resolved["superseded_edition"]) >= {
+        "Techniekpact goals 2016-2020 (doel 4 page)"}
+    assert "monitor Techniekpact 2015" in " ".join(resolved["superseded_edition"])
+    goals = resolved[resolved["superseded_edition"]
+                     == "Techniekpact goals 2016-2020 (doel 4 page)"]
+    assert goals["superseded_value"].tolist() == [45]
+    assert "45 from 'Techniekpact goals 2016-2020 (doel 4 page)'" in goals["reason"].iloc[0]
 
 
 def test_vmbo_bb_2019_primary_page_beats_its_news_report(series: pd.DataFrame,
                                                          log: pd.DataFrame) -> None:
     assert pick(series, "y3_techprofile", "vmbo_bb", 2019)["share"] == pytest.approx(0.23)
-    example = "y3_techprofile | vmbo_bb | NL | all | 2019/20"
-    reason = log.loc[log["example"].str.contains(example, regex=False)
-                     & (log["action"] == "resolved"), "reason"].iloc[0]
-    assert "24 from 'monitor 2020 as reported by VOS/ABB'" in reason
+    entry = log[(log["indicator"] == "y3_techprofile") & (log["level"] == "vmbo_bb")
+                & (log["year"] == 2019) & (log["action"] == "resolved")].iloc[0]
+    assert (entry["kept_value"], entry["superseded_value"]) == (23, 24)
+    assert entry["superseded_edition"] == "monitor 2020 as reported by VOS/ABB"
+    assert "24 from 'monitor 2020 as reported by VOS/ABB'" in entry["reason"]
 
 
 def test_ho_2020_newest_update_wins(series: pd.DataFrame) -> None:
@@ -248,7 +266,8 @@ def test_rows_without_school_year_are_dropped_with_a_log_row(figures: pd.DataFra
     no_year = figures[figures["school_year"].isna() & (figures["measure"] != "target")]
     dropped = log[(log["step"] == "school_year") & (log["action"] == "dropped")]
     assert dropped["rows"].sum() == len(no_year) == 1
-    assert dropped["example"].iloc[0].startswith(f"line {no_year['line'].iloc[0]}:")
+    assert dropped["line"].iloc[0] == no_year["line"].iloc[0]
+    assert pd.isna(dropped["year"].iloc[0])
 
 
 def test_mbo_definition_break_moves_old_editions(series: pd.DataFrame, log: pd.DataFrame) -> None:
@@ -433,7 +452,10 @@ def test_synthetic_share_from_counts_of_two_editions_names_both(tmp_path: Path) 
     derived = log[(log["step"] == "shares") & (log["action"] == "changed")]
     assert derived["rows"].tolist() == [1]
     reason = derived["reason"].iloc[0]
-    assert "havo4_nprofile/havo/NL/all/2030 = 40 / 100" in reason
+    entry = derived.iloc[0]
+    assert (entry["indicator"], entry["level"], entry["year"]) == ("havo4_nprofile", "havo", 2030)
+    assert entry["new"] == "0.4"
+    assert "n_tech / n_total = 40 / 100" in reason
     assert "synthetic older edition 2029-01-01" in reason
 
 

@@ -13,7 +13,7 @@ import tpforecast as tp
 from tpforecast.data.loaders import SERIES_COLUMNS
 from tpforecast.errors import TpDataError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -130,5 +130,6 @@ def test_bad_series_file_names_file_line_column(tmp_path):
 
 
 def test_missing_file_is_a_clear_error(tmp_path):
-    with pytest.raises(TpDataError, match="missing"):
+    with pytest.raises(TpDataError, match="file not found") as err:
         tp.load_series(tmp_path / "nope.csv")
+    assert err.value.file == str(tmp_path / "nope.csv")

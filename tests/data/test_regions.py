@@ -138,7 +138,7 @@ def test_lookup_tables_content() -> None:
 
 @needs_shared
 def test_coverage_of_mbo_places() -> None:
-    table = read_duo_table(RAW / "duo-tekkieworden" / "mbo_inscriptions_2019.csv")
+    table = read_duo_table(RAW / "duo-tekkieworden" / "mbo_inscriptions_2019.csv").frame
     provinces = province_of(table["PLAATSNAAM"], kind="place")
     assert table["PLAATSNAAM"].nunique() == 37 and provinces.notna().sum() == 19_229
     oost = sorted(set(table.loc[provinces.isin(["Overijssel", "Gelderland"]), "PLAATSNAAM"]))
@@ -158,7 +158,7 @@ def test_coverage_of_mbo_places() -> None:
 
 @needs_shared
 def test_coverage_of_vo_municipalities() -> None:
-    table = read_duo_table(RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv")
+    table = read_duo_table(RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv").frame
     names = pd.Series(sorted(set(table["GEMEENTENAAM"])), name="gemeentenaam")
     provinces = province_of(names)
     assert len(names) == 283

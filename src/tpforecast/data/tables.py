@@ -1,0 +1,241 @@
+"""The rule tables of the cleaning in ``data/mappings/``, read and checked.
+
+``indicators.csv``
+    ``indicator, source_level, level, canonical, include, flags, description, note``: per
+    published (indicator, level) the level the rows belong to (fixes mislabels), whether the
+    indicator is the headline (canonical) one for that level, whether its rows are used at all,
+    and extra flag tokens for its rows.
+``editions.csv``
+    ``source_edition, edition_date, kind, document, note``: the date that orders editions
+    (newest wins), ``primary`` or ``secondary`` (a report of another edition), and the document
+    that serves as source for rows without a URL.
+``breaks.csv``
+    ``break_id, indicator, level, region, first_year, edition_before, action, to_indicator,
+    description``: definition breaks; ``flag`` marks values before ``first_year`` with
+    ``pre_break:<break_id>``, ``move`` reassigns rows of editions dated before
+    ``edition_before`` to ``to_indicator``.
+``corrections.csv``
+    ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
+    row-level relabelling of published rows (an empty match field matches anything).
+
+Each reader raises :class:`~tpforecast.errors.TpDataError` naming the file, the line and the
+column of the first problem.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tpforecast.data.mappings import (
+    BREAK_ACTIONS,
+    EDITION_KINDS,
+    FLAG_TOKENS,
+    MEASURES,
+    _check_level_keys,
+    _check_vocabulary,
+    _parse_bool_column,
+    mapping_path,
+    read_mapping,
+)
+from tpforecast.errors import TpDataError
+
+__all__ = ["load_breaks", "load_corrections", "load_editions", "load_indicators"]
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+
+def load_indicators(path: str | Path | None = None) -> pd.DataFrame:
+    """The indicator table (``indicators.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, source_level, level, canonical (bool), include (bool), flags,
+        description, note, line``; one row per published (indicator, source_level).
+
+    Raises
+    ------
+    TpDataError
+        On a duplicate (indicator, source_level), an unknown level key, a non-boolean
+        ``canonical``/``include``, an unknown flag token, rows of one (indicator, level) that
+        disagree, two canonical indicators for one level, or a canonical row that is excluded.
+    """
+    path = Path(path) if path is not None else mapping_path("indicators.csv")
+    required = ("indicator", "source_level", "level", "canonical", "include", "description")
+    frame = read_mapping(path, required=required, key=("indicator", "source_level"),
+                         not_empty=required)
+    for column in ("flags", "note"):
+        if column not in frame.columns:
+            frame[column] = ""
+    _check_level_keys(frame, "source_level", path)
+    _check_level_keys(frame, "level", path)
+    frame["canonical"] = _parse_bool_column(frame, "canonical", path)
+    frame["include"] = _parse_bool_column(frame, "include", path)
+    for row in frame.itertuples(index=False):
+        for token in filter(None, row.flags.split(";")):
+            if token not in FLAG_TOKENS:
+                raise TpDataError("unknown flag token", file=path, line=int(row.line),
+                                  column="flags", value=token,
+                                  expected=f"tokens from docs/design.md: {', '.join(FLAG_TOKENS)}")
+    _check_indicator_consistency(frame, path)
+    return frame[["indicator", "source_level", "level", "canonical", "include", "flags",
+                  "description", "note", "line"]]
+
+
+def _check_indicator_consistency(frame: pd.DataFrame, path: Path) -> None:
+    for (indicator, level), group in frame.groupby(["indicator", "level"], sort=True):
+        for column in ("canonical", "include", "flags"):
+            if group[column].nunique() > 1:
+                row = group.iloc[1]
+                raise TpDataError(
+                    f"rows of indicator {indicator!r}, level {level!r} disagree",
+                    file=path, line=int(row["line"]), column=column, value=row[column],
+                    expected=f"the same {column} as line {int(group['line'].iloc[0])}",
+                )
+    canonical = frame[frame["canonical"]].drop_duplicates(["indicator", "level"])
+    dup = canonical[canonical.duplicated("level", keep="first")]
+    if not dup.empty:
+        row = dup.iloc[0]
+        first = canonical[canonical["level"] == row["level"]].iloc[0]
+        raise TpDataError(
+            f"two canonical indicators for level {row['level']!r} "
+            f"({first['indicator']} on line {int(first['line'])})",
+            file=path, line=int(row["line"]), column="canonical", value=row["indicator"],
+            expected="at most one canonical indicator per level",
+        )
+    bad = frame[frame["canonical"] & ~frame["include"]]
+    if not bad.empty:
+        row = bad.iloc[0]
+        raise TpDataError("a canonical indicator cannot be excluded", file=path,
+                          line=int(row["line"]), column="include", value="false",
+                          expected="include=true for canonical rows")
+
+
+# ----------------------------------------------------------------------------------- editions
+
+
+def load_editions(path: str | Path | None = None) -> pd.DataFrame:
+    """The edition table (``editions.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``source_edition, edition_date (Timestamp), kind, document, note, line``.
+
+    Raises
+    ------
+    TpDataError
+        On a duplicate edition, a date that is not ``YYYY-MM-DD`` or an unknown ``kind``.
+    """
+    path = Path(path) if path is not None else mapping_path("editions.csv")
+    frame = read_mapping(path, required=("source_edition", "edition_date", "kind"),
+                         key=("source_edition",),
+                         not_empty=("source_edition", "edition_date", "kind"))
+    for column in ("document", "note"):
+        if column not in frame.columns:
+            frame[column] = ""
+    _check_vocabulary(frame, "kind", EDITION_KINDS, path)
+    frame["edition_date"] = [
+        _parse_iso_date(value, path, int(line), "edition_date")
+        for value, line in zip(frame["edition_date"], frame["line"], strict=True)
+    ]
+    frame["edition_date"] = pd.to_datetime(frame["edition_date"])
+    return frame[["source_edition", "edition_date", "kind", "document", "note", "line"]]
+
+
+def _parse_iso_date(value: str, path: Path, line: int, column: str) -> pd.Timestamp:
+    if _ISO_DATE.match(value):
+        try:
+            return pd.Timestamp(value)
+        except ValueError:
+            pass
+    raise TpDataError("not an ISO date", file=path, line=line, column=column, value=value,
+                      expected="YYYY-MM-DD")
+
+
+# ------------------------------------------------------------------------------------- breaks
+
+
+def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
+    """The series-break table (``breaks.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``break_id, indicator, level, region, first_year (Int64), edition_before (Timestamp or
+        NaT), action, to_indicator, description, line``. Empty ``level``/``region`` match any.
+
+    Raises
+    ------
+    TpDataError
+        On an unknown action or level key, a malformed year or date, a ``flag`` rule without
+        ``first_year``, or a ``move`` rule without ``to_indicator``.
+    """
+    path = Path(path) if path is not None else mapping_path("breaks.csv")
+    columns = ("break_id", "indicator", "level", "region", "first_year", "edition_before",
+               "action", "to_indicator", "description")
+    frame = read_mapping(path, required=columns, key=("break_id", "indicator", "level", "region"),
+                         not_empty=("break_id", "indicator", "action", "description"))
+    _check_vocabulary(frame, "action", BREAK_ACTIONS, path)
+    _check_level_keys(frame, "level", path, allow_empty=True)
+    years: list[Any] = []
+    dates: list[Any] = []
+    for row in frame.itertuples(index=False):
+        line = int(row.line)
+        if row.first_year and not row.first_year.isdigit():
+            raise TpDataError("not a year", file=path, line=line, column="first_year",
+                              value=row.first_year, expected="a start year such as 2016")
+        years.append(int(row.first_year) if row.first_year else pd.NA)
+        dates.append(_parse_iso_date(row.edition_before, path, line, "edition_before")
+                     if row.edition_before else pd.NaT)
+        if row.action == "flag" and not row.first_year:
+            # clean_figures flags values by year; a rule without first_year would do nothing
+            raise TpDataError("a flag rule needs first_year", file=path, line=line,
+                              column="first_year", value=row.first_year,
+                              expected="the first start year after the break, such as 2016")
+        if row.action == "move" and not row.to_indicator:
+            raise TpDataError("a move rule needs to_indicator", file=path, line=line,
+                              column="to_indicator", expected="an indicator code")
+    frame["first_year"] = pd.array(years, dtype="Int64")
+    frame["edition_before"] = pd.to_datetime(pd.Series(dates, index=frame.index, dtype=object))
+    return frame[[*columns, "line"]]
+
+
+# -------------------------------------------------------------------------------- corrections
+
+
+def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
+    """Row-level relabelling rules (``corrections.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``indicator, level, region, measure, source_edition`` (match fields; empty matches
+        anything except ``indicator``, which is required), ``new_indicator, new_level, reason,
+        line``.
+
+    Raises
+    ------
+    TpDataError
+        On an unknown level key or measure, a rule that changes nothing, or a missing reason.
+    """
+    path = Path(path) if path is not None else mapping_path("corrections.csv")
+    columns = ("indicator", "level", "region", "measure", "source_edition", "new_indicator",
+               "new_level", "reason")
+    frame = read_mapping(path, required=columns,
+                         key=("indicator", "level", "region", "measure", "source_edition"),
+                         not_empty=("indicator", "reason"))
+    _check_level_keys(frame, "level", path, allow_empty=True)
+    _check_level_keys(frame, "new_level", path, allow_empty=True)
+    _check_vocabulary(frame, "measure", MEASURES, path, allow_empty=True)
+    idle = frame[(frame["new_indicator"] == "") & (frame["new_level"] == "")]
+    if not idle.empty:
+        raise TpDataError("a correction must set new_indicator or new_level", file=path,
+                          line=int(idle["line"].iloc[0]), column="new_indicator",
+                          expected="an indicator code or a level key")
+    return frame[[*columns, "line"]]
