@@ -83,3 +83,10 @@ class TpModelError(TpError):
 
 class TpScenarioError(TpError):
     """Bad scenario definition: names the scenario and the field."""
+
+
+class TpNoDataError(TpModelError):
+    """No usable observation: a series without any share, or none up to ``as_of``."""
+
+
+__all__ += ["TpNoDataError"]
