@@ -8,6 +8,7 @@ the quantiles are Student-t with the residual degrees of freedom.
 from __future__ import annotations
 
 import math
+from typing import ClassVar
 
 import numpy as np
 
@@ -56,20 +57,19 @@ class RandomWalkFitted(FittedModel):
 
 
 
-class NaiveModel(TrendModel):
-    name = "naive"
-    min_obs = 3
+class _RandomWalkModel(TrendModel):
+    drift: ClassVar[bool] = False
+
+    def _fit(self, data: SeriesData) -> FittedModel:
+        return RandomWalkFitted(data, drift=self.drift, name=self.name)
+
+
+class NaiveModel(_RandomWalkModel):
+    name, min_obs = "naive", 3
     description = "random walk on the logit share (no drift); variance grows with the gap"
 
-    def _fit(self, data: SeriesData) -> FittedModel:
-        return RandomWalkFitted(data, drift=False, name=self.name)
 
-
-class DriftModel(TrendModel):
-    name = "drift"
-    min_obs = 4
+class DriftModel(_RandomWalkModel):
+    name, min_obs, drift = "drift", 4, True
     description = "random walk with drift on the logit share; drift uncertainty included"
-
-    def _fit(self, data: SeriesData) -> FittedModel:
-        return RandomWalkFitted(data, drift=True, name=self.name)
 

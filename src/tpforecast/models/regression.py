@@ -8,6 +8,8 @@ separated (e.g. all zero): its slope is not identified (:class:`ModelFitError`).
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import numpy as np
 from scipy.special import expit
 
@@ -138,22 +140,22 @@ class _GLMFitted(FittedModel):
 
 
 
-class LinearModel(TrendModel):
-    name = "linear"
+class _OLSModel(TrendModel):
     min_obs = 4
+    scale: ClassVar[str] = "share"
+
+    def _fit(self, data: SeriesData) -> FittedModel:
+        return _OLSFitted(data, scale=self.scale, name=self.name)
+
+
+class LinearModel(_OLSModel):
+    name, scale = "linear", "share"
     description = "OLS trend line on the share (t intervals, clipped to [0, 1])"
 
-    def _fit(self, data: SeriesData) -> FittedModel:
-        return _OLSFitted(data, scale="share", name=self.name)
 
-
-class LogitLinearModel(TrendModel):
-    name = "logit_linear"
-    min_obs = 4
+class LogitLinearModel(_OLSModel):
+    name, scale = "logit_linear", "logit"
     description = "OLS trend line on the logit share (t intervals)"
-
-    def _fit(self, data: SeriesData) -> FittedModel:
-        return _OLSFitted(data, scale="logit", name=self.name)
 
 
 class GLMBinomialModel(TrendModel):
