@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
-import tpforecast as tp
 from synthetic import GAPPY_YEARS as YEARS
 from synthetic import synthetic_series
+
+import tpforecast as tp
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import default_model_evidence
+
 
 def synthetic_national_bt(seed: int = 3) -> pd.DataFrame:
     return synthetic_series([("havo", .43, .004, 50000), ("mbo", .27, .002, 50000),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from synthetic import synthetic_frame, synthetic_national
 
 import tpforecast as tp
-from synthetic import synthetic_frame, synthetic_national
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import fill_implied_totals
 

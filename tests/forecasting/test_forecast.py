@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import synthetic_frame, synthetic_national
 
 import tpforecast as tp
-from synthetic import synthetic_frame, synthetic_national
 from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting import drop_short_series, share_counts, split_series
 from tpforecast.models import DEFAULT_MODEL

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import GAPPY_YEARS, synthetic_frame, synthetic_series
 
 import tpforecast as tp
-from synthetic import GAPPY_YEARS, synthetic_frame, synthetic_series
 from tpforecast.forecasting import hindcast_summary, model_diagnostics, one_step_errors
 
 

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from synthetic import synthetic_frame, synthetic_national, synthetic_targets
 
 import tpforecast as tp
-from synthetic import synthetic_frame, synthetic_national, synthetic_targets
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import Future, split_series
 from tpforecast.models import get_model

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-
 from synthetic import synthetic_targets
+
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import (
     first_passage,

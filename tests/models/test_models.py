@@ -8,9 +8,9 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import synthetic_frame
 
 from tpforecast.errors import TpModelError
-from synthetic import synthetic_frame
 from tpforecast.models import (
     DEFAULT_MODEL,
     FAST_MODELS,
