@@ -159,12 +159,11 @@ def _window(model_objs: list, key: tuple[str, ...], data: SeriesData, k: int, te
         _assert_no_lookahead(fitted, cutoff)
         q = fitted.quantiles(years, probs, n_paths=n_paths,
                              rng=series_rng(seed, (*key, cutoff), name))
-        part = pd.DataFrame({**dict(zip(KEY, key, strict=True)), "model": name,
-                             "model_used": fitted.model_used, "cutoff": cutoff, "year": years,
-                             "horizon": years - cutoff, "actual": data.shares[k:][test]})
-        for c, values in zip(qcols, q, strict=True):
-            part[c] = values
-        parts.append(part.assign(n_train=k, scale=_naive_scale(train), status="ok", reason=""))
+        parts.append(pd.DataFrame({
+            **dict(zip(KEY, key, strict=True)), "model": name, "model_used": fitted.model_used,
+            "cutoff": cutoff, "year": years, "horizon": years - cutoff,
+            "actual": data.shares[k:][test], **dict(zip(qcols, q, strict=True)), "n_train": k,
+            "scale": _naive_scale(train), "status": "ok", "reason": ""}))
     return pd.concat(parts, ignore_index=True)
 
 

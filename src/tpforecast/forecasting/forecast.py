@@ -103,11 +103,10 @@ def forecast(
         skipped += failed
         for name, fitted in fits.items():
             q = fitted.quantiles(years, probs, n_paths=n_paths, rng=series_rng(seed, key, name))
-            part = pd.DataFrame({**dict(zip(KEY, key, strict=True)), "model": name,
-                                 "model_used": fitted.model_used, "year": years})
-            for c, values in zip(cols, q, strict=True):
-                part[c] = values
-            parts.append(part.assign(status="ok", reason=""))
+            parts.append(pd.DataFrame({**dict(zip(KEY, key, strict=True)), "model": name,
+                                       "model_used": fitted.model_used, "year": years,
+                                       **dict(zip(cols, q, strict=True)), "status": "ok",
+                                       "reason": ""}))
     if not parts:
         raise nothing_computed("forecast", skipped)
     out = pd.concat([*parts, pd.DataFrame(skipped)], ignore_index=True)

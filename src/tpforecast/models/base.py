@@ -110,10 +110,15 @@ def paths_at_least(paths: np.ndarray, thresholds: np.ndarray) -> np.ndarray:
 
 def _z(probs: np.ndarray, df: float) -> np.ndarray:
     """Standard quantiles, symmetric by construction (``z(p) == -z(1 - p)``)."""
-    dist = stats.norm if math.isinf(df) else stats.t(df)
     upper = np.where(probs >= 0.5, probs, 1 - probs)
-    z = np.asarray(dist.ppf(upper), dtype=float)
+    z = np.asarray(stats.norm.ppf(upper) if math.isinf(df) else stats.t.ppf(upper, df),
+                   dtype=float)
     return np.where(probs >= 0.5, z, -z)
+
+
+def _sf(z: np.ndarray, df: float) -> np.ndarray:
+    """Upper tail of the standard normal or Student-t (no frozen distribution: fast)."""
+    return stats.norm.sf(z) if math.isinf(df) else stats.t.sf(z, df)
 
 
 @dataclass
@@ -288,8 +293,7 @@ class FittedModel(ABC):
         if marg is not None:
             t = thr[inside]
             x = logit(t) if self.scale == "logit" else t
-            dist = stats.norm if math.isinf(marg.df) else stats.t(marg.df)
-            out[inside] = dist.sf((x - marg.loc) / np.maximum(marg.scale, 1e-300))
+            out[inside] = _sf((x - marg.loc) / np.maximum(marg.scale, 1e-300), marg.df)
             return out
         if paths is None:
             paths = self.simulate(self.last_year + h, n_paths, rng)
