@@ -93,6 +93,14 @@ def synthetic_national(seed: int = 1, noise: float = 0.005) -> pd.DataFrame:
 FAST = {"models": "drift", "n_paths": 800}
 
 
+def cheap_ensemble():
+    """A simulated model (no closed form, like ``ensemble``) that is cheap to fit: the
+    ensemble's code path with two random-walk members."""
+    from tpforecast.models import EnsembleModel
+
+    return EnsembleModel(members=("naive", "drift"))
+
+
 def synthetic_levels(seed: int = 3) -> pd.DataFrame:
     """Three national levels 2008-2023 (whole percents; havo and vwo with pupil counts growing
     2% a year) and a regional mbo series 2012-2021."""

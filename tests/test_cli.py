@@ -107,6 +107,7 @@ def test_user_errors_are_one_line_without_traceback(argv, needle):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_installed_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "tpforecast.cli", "reach", "--level", "nope"],
                           capture_output=True, text=True, cwd=tmp_path)

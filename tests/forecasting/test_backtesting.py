@@ -6,11 +6,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from synthetic import GAPPY_YEARS as YEARS
-from synthetic import synthetic_series
+from synthetic import cheap_ensemble, synthetic_series
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import default_model_evidence
+
+CHEAP_ENSEMBLE = cheap_ensemble()
 
 
 def synthetic_national_bt(seed: int = 3) -> pd.DataFrame:
@@ -45,13 +47,13 @@ def test_backtest_layout(bt, ok):
 
 
 def test_windows_a_model_cannot_fit_are_rows():
-    bt = tp.backtest(synthetic_national_bt(), models=["naive", "damped"], horizons=[1],
-                     min_train=6)
+    bt = tp.backtest(synthetic_national_bt(), models=["naive", "drift"], horizons=[1],
+                     min_train=3)
     short = bt.loc[bt["status"] == "too_short"]
-    # damped needs 8 points: the window with 7 (cutoff 2017, next year 2018) is a row with
-    # the reason, for each of the 3 series (the 6-point window has no year at horizon 1)
-    assert len(short) == 3 and (short["model"] == "damped").all()
-    assert set(short["cutoff"]) == {2017} and short["reason"].str.contains("needs at least 8").all()
+    # drift needs 4 points: the window with 3 (cutoff 2009, next year 2010) is a row with the
+    # reason, for each of the 3 series
+    assert len(short) == 3 and (short["model"] == "drift").all()
+    assert set(short["cutoff"]) == {2009} and short["reason"].str.contains("needs at least 4").all()
     assert short["year"].isna().all() and short["cutoff"].notna().all()
     assert tp.score(bt)["n"].sum() == (bt["status"] == "ok").sum()
 
@@ -59,10 +61,10 @@ def test_windows_a_model_cannot_fit_are_rows():
 def test_backtest_uses_only_data_up_to_cutoff():
     """Changing values after a cutoff never changes that cutoff's forecasts."""
     base = synthetic_national_bt()
-    a = tp.backtest(base, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
+    a = tp.backtest(base, models=["drift", CHEAP_ENSEMBLE], horizons=[1, 2], min_train=9)
     changed = base.copy()
     changed.loc[changed["year"] == 2023, "share"] = 0.99
-    b = tp.backtest(changed, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
+    b = tp.backtest(changed, models=["drift", CHEAP_ENSEMBLE], horizons=[1, 2], min_train=9)
     cols = ["model", "level", "cutoff", "year", "median", "lo_80", "hi_80"]
     keep = a["year"] < 2023
     pd.testing.assert_frame_equal(a.loc[keep, cols].reset_index(drop=True),

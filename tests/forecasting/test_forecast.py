@@ -7,12 +7,14 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from synthetic import synthetic_frame, synthetic_national
+from synthetic import cheap_ensemble, synthetic_frame, synthetic_national
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting import drop_short_series, share_counts, split_series
 from tpforecast.models import DEFAULT_MODEL
+
+CHEAP_ENSEMBLE = cheap_ensemble()
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +23,7 @@ def series() -> pd.DataFrame:
 
 
 def test_forecast_layout_and_skipped_pairs_as_rows(series):
-    fc = tp.forecast(series, models=["drift", "damped"], until=2026)
+    fc = tp.forecast(series, models=["drift", "local_linear"], until=2026)
     assert list(fc.columns) == ["indicator", "level", "region", "sex", "model", "model_used",
                                 "year", "median", "lo_80", "hi_80", "lo_95", "hi_95", "status",
                                 "reason"]
@@ -29,11 +31,12 @@ def test_forecast_layout_and_skipped_pairs_as_rows(series):
     nat = ok.loc[ok["region"] == "NL"]
     assert set(nat["year"]) == {2024, 2025, 2026}
     assert len(nat) == 4 * 2 * 3
-    # the 5-point regional series is too short for damped: a row says so, nothing is dropped
+    # the 5-point regional series is too short for local_linear: a row says so, nothing is
+    # dropped
     skipped = fc.loc[fc["status"] != "ok"]
     (row,) = skipped.itertuples(index=False)
-    assert (row.indicator, row.model, row.status) == ("duo_syn", "damped", "too_short")
-    assert pd.isna(row.year) and "needs at least 8" in row.reason
+    assert (row.indicator, row.model, row.status) == ("duo_syn", "local_linear", "too_short")
+    assert pd.isna(row.year) and "needs at least 6" in row.reason
     reg = ok.loc[ok["region"] == "Overijssel"]
     assert set(reg["model"]) == {"drift"} and reg["year"].min() == 2020
 
@@ -56,8 +59,8 @@ def test_forecast_deterministic_and_default_model(series):
 
 def test_forecast_independent_of_other_series(series):
     havo = series[series.level == "havo"]
-    alone = tp.forecast(havo, models=["ensemble", "drift"], until=2027, n_paths=600)
-    together = tp.forecast(series, models=["ensemble", "drift"], until=2027, n_paths=600)
+    alone = tp.forecast(havo, models=[CHEAP_ENSEMBLE, "drift"], until=2027, n_paths=600)
+    together = tp.forecast(series, models=[CHEAP_ENSEMBLE, "drift"], until=2027, n_paths=600)
     part = together[(together.level == "havo") & (together.status == "ok")]
     pd.testing.assert_frame_equal(alone, part.reset_index(drop=True))
 
@@ -134,7 +137,7 @@ PROP = settings(max_examples=25, deadline=None, suppress_health_check=[HealthChe
 
 @PROP
 @given(df=synthetic_random_series(), model=st.sampled_from(["naive", "drift", "linear",
-                                                             "logit_linear", "ensemble"]))
+                                                             "logit_linear", CHEAP_ENSEMBLE]))
 def test_property_intervals_ordered_and_bounded(df, model):
     fc = tp.forecast(df, models=model, until=int(df["year"].max()) + 8, n_paths=400)
     v = fc[["lo_95", "lo_80", "median", "hi_80", "hi_95"]].to_numpy(dtype=float)
@@ -147,8 +150,8 @@ def test_property_intervals_ordered_and_bounded(df, model):
 def test_property_unrelated_series_do_not_change_forecast(df, other):
     other = other.assign(indicator="other", level="zz")
     until = int(df["year"].max()) + 5
-    alone = tp.forecast(df, models=["drift", "ensemble"], until=until, n_paths=300)
-    both = tp.forecast(pd.concat([other, df]), models=["drift", "ensemble"], until=until,
+    alone = tp.forecast(df, models=["drift", CHEAP_ENSEMBLE], until=until, n_paths=300)
+    both = tp.forecast(pd.concat([other, df]), models=["drift", CHEAP_ENSEMBLE], until=until,
                        n_paths=300)
     part = both[both["indicator"] == "syn"].reset_index(drop=True)
     pd.testing.assert_frame_equal(alone, part)

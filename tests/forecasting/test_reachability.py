@@ -7,12 +7,11 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from synthetic import synthetic_frame, synthetic_national, synthetic_targets
+from synthetic import cheap_ensemble, synthetic_frame, synthetic_national, synthetic_targets
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import Future, split_series
-from tpforecast.models import get_model
 from tpforecast.study import HORIZON
 
 
@@ -119,10 +118,10 @@ def test_simulated_model_uses_its_own_paths(series):
     """For a model without closed form (ensemble), median / lo_80 / hi_80 come from the same
     per-series paths as p_target and first_year."""
     nat = series[(series.level == "havo") & (series.region == "NL")]
-    r = tp.reachability(nat, target=0.45, year=2020, as_of=2015, models="ensemble",
+    r = tp.reachability(nat, target=0.45, year=2020, as_of=2015, models=cheap_ensemble(),
                         n_paths=1000).iloc[0]
     ((key, data),) = split_series(nat, 2015).data.items()
-    future = Future.of_model(get_model("ensemble").fit_data(data), key, seed=0, n_paths=1000,
+    future = Future.of_model(cheap_ensemble().fit_data(data), key, seed=0, n_paths=1000,
                              end=HORIZON)
     col = future.paths_for([2020])[:, 0]
     assert r["median"] == pytest.approx(float(np.quantile(col, 0.5)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import FAST
+from synthetic import FAST, cheap_ensemble
 from synthetic import rows as _one
 
 from tpforecast.errors import TpModelError, TpScenarioError
@@ -34,7 +34,7 @@ def test_stagnation_is_flat(series):
         assert set(g["model"]) == {"naive"} and set(g["base"]) == {"last"}
 
 
-@pytest.mark.parametrize("model", ["drift", "ensemble"])
+@pytest.mark.parametrize("model", ["drift", cheap_ensemble()], ids=["drift", "ensemble"])
 def test_zero_extra_growth_equals_baseline(series, model):
     scns = [Scenario("baseline"), Scenario("zero", start=2025, extra_pp_per_year=0.0),
             Scenario("zero_map", extra_pp_per_year={"havo": 0.0, "mbo": 0.0, "vwo": 0.0},
@@ -128,11 +128,14 @@ def test_path_scenario(series):
 def test_deterministic_and_independent_of_other_series(series):
     scns = [Scenario("baseline"), Scenario("plus", start=2024, extra_pp_per_year=1.0)]
     series = series.loc[series["level"].isin(["havo", "vwo"]).to_numpy()]
-    a = run_scenarios(series, scenarios=scns, until=2027, models="ensemble", n_paths=300, seed=5)
-    b = run_scenarios(series, scenarios=scns, until=2027, models="ensemble", n_paths=300, seed=5)
+    a = run_scenarios(series, scenarios=scns, until=2027, models=cheap_ensemble(), n_paths=300,
+                      seed=5)
+    b = run_scenarios(series, scenarios=scns, until=2027, models=cheap_ensemble(), n_paths=300,
+                      seed=5)
     pd.testing.assert_frame_equal(a, b)
     only = series.loc[(series["level"] == "havo").to_numpy()]
-    c = run_scenarios(only, scenarios=scns, until=2027, models="ensemble", n_paths=300, seed=5)
+    c = run_scenarios(only, scenarios=scns, until=2027, models=cheap_ensemble(), n_paths=300,
+                      seed=5)
     pd.testing.assert_frame_equal(a.loc[a["level"] == "havo"].reset_index(drop=True), c)
 
 

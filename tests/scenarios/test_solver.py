@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import FAST
+from synthetic import FAST, cheap_ensemble
 from synthetic import rows as _one
 
 import tpforecast as tp
@@ -25,7 +25,7 @@ def _raises(match_field: str, name: str = "bad"):
     return pytest.raises(TpScenarioError, match=rf"scenario '{name}'.*{match_field}")
 
 
-@pytest.mark.parametrize("model", ["drift", "ensemble"])
+@pytest.mark.parametrize("model", ["drift", cheap_ensemble()], ids=["drift", "ensemble"])
 def test_required_acceleration_puts_median_on_target(series, model):
     ra = required_acceleration(series, target=0.40, year=2020, start=2016, models=model,
                                n_paths=1000)
@@ -131,7 +131,8 @@ def test_start_after_target_year(series):
         required_acceleration(series, target=tp.load_targets(), start=2020, **FAST)
 
 
-@pytest.mark.parametrize("model", ["naive", "drift", "ensemble"])
+@pytest.mark.parametrize("model", ["naive", "drift", cheap_ensemble()],
+                         ids=["naive", "drift", "ensemble"])
 def test_years_to_target_with_zero_extra_equals_reachability_first_year(series, model):
     """One definition of 'first year reached' (median and 10th / 90th percentiles of the
     first-passage year over simulated paths) in reachability and years_to_target."""
