@@ -118,3 +118,12 @@ def rows(frame: pd.DataFrame, **eq: object) -> pd.DataFrame:
     for c, v in eq.items():
         m &= (frame[c] == v).to_numpy(dtype=bool, na_value=False)
     return frame.loc[m]
+
+
+def scenario_error(field: str, name: str = "bad"):
+    """``pytest.raises`` for a scenario error that names the scenario and the field."""
+    import pytest
+
+    from tpforecast.errors import TpScenarioError
+
+    return pytest.raises(TpScenarioError, match=rf"scenario '{name}'.*{field}")

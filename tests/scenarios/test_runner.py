@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import FAST, cheap_ensemble
+from synthetic import FAST, cheap_ensemble, scenario_error
 from synthetic import rows as _one
 
 from tpforecast.errors import TpModelError, TpScenarioError
@@ -17,10 +17,6 @@ from tpforecast.scenarios import (
     required_acceleration,
     run_scenarios,
 )
-
-
-def _raises(match_field: str, name: str = "bad"):
-    return pytest.raises(TpScenarioError, match=rf"scenario '{name}'.*{match_field}")
 
 
 def test_stagnation_is_flat(series):
@@ -140,18 +136,18 @@ def test_deterministic_and_independent_of_other_series(series):
 
 
 def test_unknown_level_or_region(series):
-    with _raises("levels"):
+    with scenario_error("levels"):
         run_scenarios(series, scenarios=[Scenario("bad", levels=["havo", "hovo"])], **FAST)
-    with _raises("regions"):
+    with scenario_error("regions"):
         run_scenarios(series, scenarios=[Scenario("bad", regions=["Atlantis"])], **FAST)
-    with _raises("extra_pp_per_year"):
+    with scenario_error("extra_pp_per_year"):
         run_scenarios(series, scenarios=[Scenario("bad", extra_pp_per_year={"hovo": 1.0})], **FAST)
     with pytest.raises(TpScenarioError, match="hovo"):
         run_scenarios(series, scenarios=[Scenario("bad", levels=["hovo"])], **FAST)
 
 
 def test_duplicate_names_in_run(series):
-    with _raises("'name'", "a"):
+    with scenario_error("'name'", "a"):
         run_scenarios(series, scenarios=[Scenario("a"), Scenario("a", base="last")], **FAST)
 
 

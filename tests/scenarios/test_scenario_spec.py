@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from synthetic import FAST
+from synthetic import FAST, scenario_error
 
 from tpforecast.errors import TpScenarioError
 from tpforecast.scenarios import (
@@ -12,10 +12,6 @@ from tpforecast.scenarios import (
     ramp_weights,
     required_acceleration,
 )
-
-
-def _raises(match_field: str, name: str = "bad"):
-    return pytest.raises(TpScenarioError, match=rf"scenario '{name}'.*{match_field}")
 
 
 def test_ramp_and_end_weights():
@@ -26,9 +22,9 @@ def test_ramp_and_end_weights():
 
 
 def test_negative_ramp(series):
-    with _raises("'ramp_years'.*negative"):
+    with scenario_error("'ramp_years'.*negative"):
         Scenario("bad", start=2016, extra_pp_per_year=1.0, ramp_years=-1)
-    with _raises("'ramp_years'", "required_acceleration"):
+    with scenario_error("'ramp_years'", "required_acceleration"):
         required_acceleration(series, ramp_years=-2, **FAST)
 
 
@@ -40,7 +36,7 @@ def test_negative_ramp(series):
     ({}, "empty"),
 ])
 def test_bad_path(path, problem):
-    with _raises(f"'path'.*{problem}"):
+    with scenario_error(f"'path'.*{problem}"):
         Scenario("bad", path=path)
 
 
@@ -66,7 +62,7 @@ def test_bad_path(path, problem):
     (dict(description=3), "description"),
 ])
 def test_bad_field_types(kwargs, fld):
-    with _raises(f"'{fld}'"):
+    with scenario_error(f"'{fld}'"):
         Scenario("bad", **kwargs)
 
 

@@ -7,11 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from synthetic import FAST, cheap_ensemble
+from synthetic import FAST, cheap_ensemble, scenario_error
 from synthetic import rows as _one
 
 import tpforecast as tp
-from tpforecast.errors import TpScenarioError
 from tpforecast.scenarios import (
     Scenario,
     load_scenarios,
@@ -19,10 +18,6 @@ from tpforecast.scenarios import (
     run_scenarios,
     years_to_target,
 )
-
-
-def _raises(match_field: str, name: str = "bad"):
-    return pytest.raises(TpScenarioError, match=rf"scenario '{name}'.*{match_field}")
 
 
 @pytest.mark.parametrize("model", ["drift", cheap_ensemble()], ids=["drift", "ensemble"])
@@ -119,15 +114,15 @@ def test_years_to_target(series):
 
 
 def test_start_after_target_year(series):
-    with _raises("'start'"):
+    with scenario_error("'start'"):
         Scenario("bad", start=2021, solve={"target": 0.4, "year": 2020})
-    with _raises("'start'", "required_acceleration"):
+    with scenario_error("'start'", "required_acceleration"):
         required_acceleration(series, target=0.40, year=2020, start=2021, **FAST)
     # with per-level targets the year is known only in the run (havo ambition: 2019)
     late = Scenario("bad", start=2020, solve={"target": "targets"}, levels=["havo"])
-    with _raises("'start'.*2019"):
+    with scenario_error("'start'.*2019"):
         run_scenarios(series, scenarios=[late], **FAST)
-    with _raises("'start'.*2019", "required_acceleration"):
+    with scenario_error("'start'.*2019", "required_acceleration"):
         required_acceleration(series, target=tp.load_targets(), start=2020, **FAST)
 
 
