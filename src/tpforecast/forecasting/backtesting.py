@@ -167,7 +167,7 @@ def _window(model_objs: list, key: tuple[str, ...], data: SeriesData, k: int, te
     return pd.concat(parts, ignore_index=True)
 
 
-def _interval_levels(bt: pd.DataFrame) -> list[int]:
+def _intervals(bt: pd.DataFrame) -> list[int]:
     return sorted(int(c[3:]) for c in bt.columns if c.startswith("lo_") and f"hi_{c[3:]}" in bt)
 
 
@@ -199,7 +199,7 @@ def score(backtest: pd.DataFrame, by: Sequence[str] = ("model", "horizon")) -> p
     naive = bt.loc[bt["model"] == "naive", [*KEY, "cutoff", "year", "_ae"]]
     bt = bt.merge(naive.rename(columns={"_ae": "_ae_naive"}), on=[*KEY, "cutoff", "year"],
                   how="left")
-    lv = _interval_levels(bt)
+    lv = _intervals(bt)
     for level in lv:
         lo, hi = bt[f"lo_{level}"].astype(float), bt[f"hi_{level}"].astype(float)
         y = bt["actual"].astype(float)

@@ -91,7 +91,7 @@ def plot_forecast(
         raise TpModelError(f"forecast for {'/'.join(key)} has no model {model!r}; has {models}")
     fc = fc.loc[(fc["model"] == model).to_numpy()].sort_values("year")
     obs = data.loc[data["share"].notna().to_numpy(), ["year", "share"]].sort_values("year")
-    levels = _intervals(fc)
+    intervals = _intervals(fc)
     with style():
         ax = new_axes(ax, figsize)
         x_obs = obs["year"].to_numpy(dtype=float)
@@ -101,8 +101,8 @@ def plot_forecast(
         xf = fc["year"].to_numpy(dtype=float)
         x_line = np.r_[x_obs[-1:], xf]
         y_line = np.r_[y_obs[-1:], fc["median"].to_numpy(dtype=float)]
-        alphas = np.linspace(0.18, 0.35, max(len(levels), 1))
-        for lv, a in zip(levels, alphas, strict=False):
+        alphas = np.linspace(0.18, 0.35, max(len(intervals), 1))
+        for lv, a in zip(intervals, alphas, strict=False):
             lo = np.r_[y_obs[-1:], fc[f"lo_{lv}"].to_numpy(dtype=float)]
             hi = np.r_[y_obs[-1:], fc[f"hi_{lv}"].to_numpy(dtype=float)]
             ax.fill_between(x_line, lo, hi, color=PALETTE["model"], alpha=float(a), lw=0,
@@ -121,7 +121,7 @@ def plot_forecast(
         ax.legend(loc="best", fontsize=8, frameon=False)
         if source is not False:
             caption(ax, source if isinstance(source, str) else f"{source_text(data)}. Model: "
-                    f"{model}; bands: {', '.join(f'{lv}%' for lv in levels)} prediction "
+                    f"{model}; bands: {', '.join(f'{lv}%' for lv in intervals)} prediction "
                     "intervals.")
     return ax
 
