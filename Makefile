@@ -2,10 +2,15 @@
 # Each creates and fills .venv itself.
 PYTHON ?= python3
 VENV := .venv
+# One BLAS thread: the matrices are tiny, so threads only add overhead (and contention on a
+# 2-core machine), and the numbers (and SVG figures) are the same from run to run.
+export OPENBLAS_NUM_THREADS := 1
+export OMP_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install report test data lab lint bench notebooks sync-notebooks clean
+.PHONY: install report test test-fast data lab lint bench notebooks sync-notebooks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +29,11 @@ report: $(STAMP)
 test: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/python -m pytest
 
+## The fast lane: no notebooks, no browser, no real-data rebuilds (../shared), nothing marked
+## slow (the report build, papermill, subprocesses). `make test` runs everything.
+test-fast: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q -m "not slow and not browser and not shared"
+
 ## Rebuild everything in data/ from ../shared.
 data: $(STAMP)
 	$(BIN)/tpforecast data build
@@ -32,7 +42,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/ruff check src tests benchmarks notebooks scripts
 
 ## Re-execute the notebooks in place (outputs are committed; nbval compares them).
 notebooks: $(STAMP)

@@ -13,29 +13,27 @@
 # downloaded.
 
 # %% tags=["parameters"]
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"target": 0.30}
 REGION = "NL"
 SEX = "all"
 LEVELS = ["vmbo_bb", "vmbo_kb", "vmbo_gltl", "havo", "vwo", "havo_vwo", "mbo", "hbo", "wo", "ho"]
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.data.loaders import series_keys
+import tpforecast.report as rp
+from tpforecast.data.loaders import select_series
 from tpforecast.data.mappings import load_breaks
 from tpforecast.paths import data_dir
-from tpforecast.report import analysis as an
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 60)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
 log = pd.read_csv(data_dir() / "processed" / "clean_log.csv")
-print(f"{len(series)} rows, {len(series_keys(series))} series")
-print(series.groupby("origin").size().rename("rows").to_string())
+rp.dataset_summary(series)
 
 # %% [markdown]
 # ## Two kinds of sources
@@ -76,7 +74,7 @@ breaks = load_breaks()
 breaks[["break_id", "indicator", "first_year", "action", "to_indicator"]]
 
 # %%
-an.edition_conflicts(log, indicator="ho_instroom_betatech")
+rp.edition_conflicts(log, indicator="ho_instroom_betatech")
 
 # %% [markdown]
 # The revisions in higher education are small (a few entrants out of ~22,000), so the choice of
@@ -89,14 +87,10 @@ an.edition_conflicts(log, indicator="ho_instroom_betatech")
 # drop, move or flag is in the clean log; per step:
 
 # %%
-an.summarize_clean_log(log)
+rp.summarize_clean_log(log)
 
 # %%
-steps = an.summarize_clean_log(log)
-dropped = int(steps.loc[steps["action"] == "dropped", "rows"].sum())
-resolved = int(steps.loc[steps["action"] == "resolved", "entries"].sum())
-print(f"log entries: {len(log)}; input rows dropped (each with a reason): {dropped}; "
-      f"keys where editions disagreed: {resolved}")
+print(rp.clean_log_text(log))
 
 # %% [markdown]
 # Read this as: school years written in five notations were parsed, percentages became
@@ -113,14 +107,13 @@ print(f"log entries: {len(log)}; input rows dropped (each with a reason): {dropp
 # inferred = the school year was inferred) and the breaks.
 
 # %%
-headline = an.headline_series(series, LEVELS, region=REGION, sex=SEX)
-prov = an.series_provenance(headline)
+headline = tp.headline_series(series, levels=LEVELS, region=REGION, sex=SEX)
+prov = rp.series_provenance(headline)
 prov[["indicator", "level", "n_share", "first_year", "last_year", "n_sources", "n_editions",
       "quality", "breaks"]]
 
 # %%
-short = prov.loc[prov["n_share"] < 3, "level"].tolist()
-print("levels with fewer than 3 published shares (no trend can be fitted):", ", ".join(short))
+print(rp.short_series_text(headline))
 
 # %% [markdown]
 # Two headline series are too thin to model: vmbo gl/tl with a NaSk package (2 values, 2005/06
@@ -129,9 +122,9 @@ print("levels with fewer than 3 published shares (no trend can be fitted):", ", 
 # separately) where possible.
 
 # %%
-ax = tp.plot_series(headline, targets=0.40, figsize=(10, 5.2),
+ax = tp.plot_series(headline, targets=study.target, figsize=(10, 5.2),
                     title="Share of pupils and entrants choosing technique, the Netherlands")
-an.show(ax)
+rp.show(ax)
 
 # %% [markdown]
 # Where the levels stand: vwo has been far above 40% for years (but this is the N-profile
@@ -148,9 +141,8 @@ an.show(ax)
 # is, not where the student lives.
 
 # %%
-duo = series.loc[(series["origin"] == "duo") & (series["region"] == REGION)
-                 & (series["sex"] == SEX)]
-an.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_year",
+duo = select_series(series, origin="duo", regions=[REGION], sexes=[SEX], with_share=False)
+rp.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_year",
                            "other_flags"]]
 
 # %% [markdown]

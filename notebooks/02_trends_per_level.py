@@ -7,30 +7,27 @@
 # judged on the years after it, exactly as if it had been used at that time.
 
 # %% tags=["parameters"]
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"n_paths": 500}
 REGION = "NL"
-TARGET = 0.40
-SEED = 0
-N_PATHS = 2000
 FAN_LEVELS = ["havo", "mbo", "wo"]
+FAN_MODELS = ["auto", "drift"]
 HORIZONS = [3, 4, 5]
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.forecasting.backtesting import default_model_evidence
-from tpforecast.models import DEFAULT_MODEL, get_model
-from tpforecast.report import analysis as an
+import tpforecast.report as rp
+from tpforecast.data.loaders import select_series
+from tpforecast.forecasting import default_model_evidence, model_diagnostics
+from tpforecast.models import DEFAULT_MODEL, model_table
 
 pd.set_option("display.width", 120)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
-headline = an.drop_short_series(an.headline_series(series, region=REGION), min_obs=3)
-print("series modelled:", ", ".join(headline["level"].unique()))
-print("too short (fewer than 3 shares):", "; ".join(headline.attrs["dropped"]) or "none")
+headline = tp.drop_short_series(tp.headline_series(series, region=REGION))
+print(rp.short_series_text(tp.headline_series(series, region=REGION)))
 
 # %% [markdown]
 # ## The models
@@ -38,9 +35,7 @@ print("too short (fewer than 3 shares):", "; ".join(headline.attrs["dropped"]) o
 # All work on the logit of the share (so forecasts stay between 0 and 100%) except `linear`.
 
 # %%
-pd.DataFrame({"model": tp.available_models(),
-              "min_points": [get_model(m).min_obs for m in tp.available_models()],
-              "description": [get_model(m).description for m in tp.available_models()]})
+model_table()
 
 # %% [markdown]
 # ## Fan charts for three levels
@@ -50,24 +45,15 @@ pd.DataFrame({"model": tp.available_models(),
 # with drift), fitted on all data up to the latest year.
 
 # %%
-fc = tp.forecast(headline.loc[headline["level"].isin(FAN_LEVELS)], models=[DEFAULT_MODEL, "drift"],
-                 until=2030, seed=SEED, n_paths=N_PATHS)
-fc.loc[fc["year"] == 2030, ["level", "model", "mean", "lo_80", "hi_80"]].round(3)
+fan = tp.headline_series(series, levels=FAN_LEVELS, region=REGION)
+fc = tp.forecast(fan, models=FAN_MODELS, until=study.until, seed=study.seed,
+                 n_paths=study.n_paths)
+fc.loc[fc["year"] == study.until, ["level", "model", "median", "lo_80", "hi_80"]].round(3)
 
 # %%
-import matplotlib.pyplot as plt
-
-fig, axes = plt.subplots(2, 3, figsize=(15, 8), layout="constrained", sharey=False)
-for col, level in enumerate(FAN_LEVELS):
-    data = headline.loc[headline["level"] == level]
-    for row, model in enumerate([DEFAULT_MODEL, "drift"]):
-        caption = ("Source: Techniekpact monitor and related published figures. Bands: 80% and "
-                   "95% prediction intervals." if (row, col) == (0, 0) else " ")
-        tp.plot_forecast(data, fc.loc[fc["level"] == level], target=TARGET, ax=axes[row, col],
-                         model=model, title=f"{level}: {model}", source=caption)
-fig.suptitle("Forecasts of the share choosing technique, the Netherlands", fontweight="bold")
-fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the source line
-an.show(fig)
+fig = tp.plot_forecast_panels(fan, fc, target=study.target,
+                              title="Forecasts of the share choosing technique, the Netherlands")
+rp.show(fig)
 
 # %% [markdown]
 # The two models tell different stories. The drift model extrapolates the average past change;
@@ -83,15 +69,12 @@ an.show(fig)
 # only. None shows up in the table: pooled errors average about zero (printed below).
 
 # %%
-diag = an.model_diagnostics(headline, DEFAULT_MODEL)
+diag = model_diagnostics(headline, models=DEFAULT_MODEL)
 diag[["level", "n_obs", "n_errors", "mean_error_pp", "mae_pp", "acf1", "ljung_box_p",
       "coverage_80", "coverage_95"]].round(2)
 
 # %%
-pooled = diag.iloc[-1]
-print(f"default model, one-step errors pooled: n = {pooled['n_errors']}, "
-      f"mean error {pooled['mean_error_pp']:+.1f} points, MAE {pooled['mae_pp']:.1f} points, "
-      f"80% interval coverage {pooled['coverage_80']:.0%}")
+print(rp.diagnostics_text(diag))
 
 # %% [markdown]
 # ## Backtest: accuracy and calibration by model and horizon
@@ -103,9 +86,9 @@ print(f"default model, one-step errors pooled: n = {pooled['n_errors']}, "
 # held-out values inside the 80% / 95% intervals.
 
 # %%
-national = an.drop_short_series(series.loc[series["region"] == REGION], min_obs=3)
-bt = tp.backtest(national, horizons=range(1, 7), min_train=6, seed=SEED, n_paths=N_PATHS,
-                 progress=False)
+national = tp.drop_short_series(select_series(series, regions=[REGION], with_share=False))
+bt = tp.backtest(national, horizons=range(1, 7), min_train=6, seed=study.seed,
+                 n_paths=study.n_paths, progress=False)
 sc = tp.score(bt)
 table = sc.loc[sc["horizon"].isin([1, 3, 5])]
 table[["model", "horizon", "n", "mae_pp", "mase", "coverage_80", "coverage_95"]].round(2)
@@ -122,16 +105,7 @@ ev[["model", "n", "n_series", "mae_pp", "mase", "rel_mae", "coverage_80", "cover
     "winkler_80", "beats_naive", "coverage_ok", "is_default"]].round(3)
 
 # %%
-naive = ev.loc[ev["model"] == "naive"].iloc[0]
-best_trend = ev.loc[~ev["model"].isin(["naive", "local_level", "auto"])].iloc[0]
-default = ev.loc[ev["model"] == DEFAULT_MODEL].iloc[0]
-print(f"models that beat naive on MASE at horizons 3-5: "
-      f"{', '.join(ev.loc[ev['beats_naive'], 'model']) or 'none'}")
-print(f"naive: MASE {naive['mase']:.2f}, 80% coverage {naive['coverage_80']:.0%}")
-print(f"best trend model ({best_trend['model']}): MASE {best_trend['mase']:.2f}, "
-      f"80% coverage {best_trend['coverage_80']:.0%}")
-print(f"default ({DEFAULT_MODEL}): MASE {default['mase']:.2f}, "
-      f"80% coverage {default['coverage_80']:.0%}")
+print(rp.evidence_text(ev, default=DEFAULT_MODEL, horizons=HORIZONS))
 
 # %% [markdown]
 # ## What this means

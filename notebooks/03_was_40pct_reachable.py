@@ -9,56 +9,45 @@
 # added "20% extra vrouwen in de techniek eind 2019" (Provincie Overijssel, jaarverslag 2016).
 #
 # Here we put ourselves in 2016: the models see only the data up to school year 2015/16
-# (`AS_OF = 2015`) and say how likely each target was; then we compare with what was published
-# later for 2019/20 and 2020/21.
+# (`as_of: 2015` in the study settings, `data/study.yml`) and say how likely each target was;
+# then we compare with what was published later for 2019/20 and 2020/21.
 
 # %% tags=["parameters"]
-TARGET = 0.40
-TARGET_YEAR = 2020
-AS_OF = 2015
-SEED = 0
-N_PATHS = 2000
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"target": 0.30}
 REGION = "NL"
 COMBINED_LEVELS = ["mbo", "hbo", "wo"]
+HINDCAST_MODELS = ["auto", "naive", "drift", "logit_linear", "ensemble"]
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.report import analysis as an
+import tpforecast.report as rp
+from tpforecast.forecasting import hindcast_summary
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 70)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
 targets = tp.load_targets()
+headline = tp.headline_series(series, region=REGION)
+run = {"seed": study.seed, "n_paths": study.n_paths}
 
 # %% [markdown]
 # ## Per level: probability of 40% in 2020/21, and what happened
 #
-# `p_reach` is the probability, with the data to 2015/16 and the default model, that the share
-# in 2020/21 is at or above 40%. "observed" are the shares published afterwards.
+# `p_target` is the probability, with the data to 2015/16 and the default model, that the share
+# in 2020/21 is at or above 40%. "observed" are the shares published afterwards; `extra` is the
+# extra growth a year from 2016/17 that would have put the median on 40%.
 
 # %%
-head = an.headline_table(series, targets, target=TARGET, year=TARGET_YEAR, as_of=AS_OF,
-                         start=AS_OF + 1, seed=SEED, n_paths=N_PATHS)
-p_col = f"p_reach_{TARGET_YEAR}_as_of_{AS_OF + 1}"
-show = head[["level", "indicator", p_col, f"observed_{TARGET_YEAR - 1}",
-             f"observed_{TARGET_YEAR}", f"required_pp_per_year_from_{AS_OF + 1}", "note"]]
-show.round(3)
+head = rp.headline_table(series, targets=targets, study=study)
+head[["level", "indicator", "p_target", "observed_year_before", "observed_target_year",
+      "extra_pp_per_year", "model_used", "status", "reason"]].round(3)
 
 # %%
-for row in head.itertuples(index=False):
-    p = getattr(row, p_col)
-    seen = getattr(row, f"observed_{TARGET_YEAR}")
-    p_txt = ("n/a (too few data)" if pd.isna(p) else ">99%" if p > 0.995
-             else "<1%" if p < 0.005 else f"{p:.0%}")
-    seen_txt = "not published" if pd.isna(seen) else f"{seen:.0%}"
-    print(f"P({row.level} >= {TARGET:.0%} in {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} | data to "
-          f"{AS_OF}/{(AS_OF + 1) % 100}) = {p_txt}; observed {seen_txt}")
+print(rp.headline_lines(head))
 
 # %% [markdown]
 # **Reading.** For the intake levels the goal is about, the answer in 2016 was already "very
@@ -71,16 +60,12 @@ for row in head.itertuples(index=False):
 # only model that fits three points) and are not comparable with the later values; vmbo bb/kb
 # are judged against their own 30% ambition below. The vmbo gl/tl and havo/vwo pooled series
 # have too few values to model. hbo, wo and mbo, too, had only 3-4 values up to 2015/16, so
-# their probabilities come from a plain random walk (the `note` column).
+# their probabilities come from a plain random walk (the `model_used` column).
 
 # %%
-reach = tp.reachability(an.drop_short_series(an.headline_series(series, region=REGION), 3,
-                                             as_of=AS_OF),
-                        TARGET, TARGET_YEAR, as_of=AS_OF, seed=SEED, n_paths=N_PATHS,
-                        progress=False)
-ax = tp.plot_reachability(reach, title=f"40% in {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100}? "
-                          f"Projection with the data to {AS_OF}/{(AS_OF + 1) % 100}")
-an.show(ax)
+reach = tp.reachability(headline, target=study.target, year=study.target_year,
+                        as_of=study.as_of, **run)
+rp.show(tp.plot_reachability(reach))
 
 # %% [markdown]
 # ## The combined "4 in 10" over mbo, hbo and wo
@@ -91,18 +76,11 @@ an.show(ax)
 # is from 2009/10, the latest year up to 2015/16 with both a count and a share.
 
 # %%
-comb = an.combined_reachability(series, COMBINED_LEVELS, TARGET, TARGET_YEAR, AS_OF,
-                                region=REGION, seed=SEED, n_paths=N_PATHS)
-c = comb.iloc[0]
-print(f"weights: {c['weights']}  ({c['weights_source']})")
-print(f"combined mbo+hbo+wo: last known {c['last_share']:.1%} ({c['last_year']}/"
-      f"{(c['last_year'] + 1) % 100}); projected {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100}: "
-      f"{c['mean']:.1%} (80% interval {c['lo_80']:.1%}-{c['hi_80']:.1%})")
-print(f"P(combined >= {TARGET:.0%} in {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} | data to "
-      f"{AS_OF}/{(AS_OF + 1) % 100}) = {c['p_reach']:.1%}")
-print(f"observed combined: {TARGET_YEAR - 1}/{TARGET_YEAR % 100} "
-      f"{c[f'observed_{TARGET_YEAR - 1}']:.1%}, {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} "
-      f"{c[f'observed_{TARGET_YEAR}']:.1%}")
+comb = tp.reachability_combined(headline, levels=COMBINED_LEVELS, target=study.target,
+                                year=study.target_year, as_of=study.as_of, region=REGION, **run)
+seen = tp.combined_share(headline, levels=COMBINED_LEVELS, as_of=study.as_of, region=REGION,
+                         years=[study.target_year - 1, study.target_year])
+print(rp.combined_text(comb, seen))
 
 # %% [markdown]
 # The combined share is last known for 2011/12 (the latest mbo value published before 2016;
@@ -117,21 +95,16 @@ print(f"observed combined: {TARGET_YEAR - 1}/{TARGET_YEAR % 100} "
 # observed minus forecast in points (negative: the model was too optimistic).
 
 # %%
-hc = an.hindcast_table(an.headline_series(series, region=REGION), as_of=AS_OF,
-                       years=(TARGET_YEAR - 1, TARGET_YEAR),
-                       models=["auto", "naive", "drift", "logit_linear", "ensemble"],
-                       region=REGION, seed=SEED)
-hc.loc[hc["year"] == TARGET_YEAR].pivot_table(index="level", columns="model", values="error_pp",
-                                              sort=True).round(1)
+hc = tp.hindcast(headline, as_of=study.as_of, years=[study.target_year - 1, study.target_year],
+                 models=HINDCAST_MODELS, region=REGION, **run)
+hc.loc[hc["year"] == study.target_year].pivot_table(index="level", columns="model",
+                                                    values="error_pp", sort=True).round(1)
 
 # %%
-an.hindcast_summary(hc).round(2)
+hindcast_summary(hc).round(2)
 
 # %%
-fig = tp.plot_hindcast(hc, year=TARGET_YEAR, target=TARGET,
-                       title=f"Hindcast: what each model said about {TARGET_YEAR}/"
-                       f"{(TARGET_YEAR + 1) % 100} with the data to {AS_OF}/{(AS_OF + 1) % 100}")
-an.show(fig)
+rp.show(tp.plot_hindcast(hc, year=study.target_year, target=study.target))
 
 # %% [markdown]
 # The trend models of 2016 expected more growth than came (mbo excepted, where they expected a
@@ -144,18 +117,13 @@ an.show(fig)
 # N-profile, all for 2019/20; mbo/hbo/wo 40% in 2020/21), again with the data to 2015/16.
 
 # %%
-amb = an.own_target_reachability(series, targets, as_of=AS_OF, region=REGION, kinds=["ambition"],
-                                 seed=SEED, n_paths=N_PATHS)
-amb[["level", "indicator", "target", "target_year", "last_year", "last_share", "p_reach",
-     "observed", "observed_year", "met"]].round(3)
+amb = rp.own_target_reachability(series, targets=targets, study=study, region=REGION,
+                                 kinds=["ambition"])
+amb[["level", "indicator", "target", "target_year", "last_year", "last_share", "p_target",
+     "observed", "observed_year", "met", "status"]].round(3)
 
 # %%
-for r in amb.itertuples(index=False):
-    seen = "not published" if pd.isna(r.observed) else \
-        f"{r.observed:.0%} in {r.observed_year}/{(r.observed_year + 1) % 100}"
-    print(f"P({r.level} >= {r.target:.0%} in {r.target_year}/{(r.target_year + 1) % 100} | data "
-          f"to {AS_OF}/{(AS_OF + 1) % 100}) = {r.p_reach:.0%}; observed {seen}")
-print("not assessed (fewer than 3 values up to 2015/16):", "; ".join(amb.attrs["dropped"]))
+print(rp.own_target_lines(amb))
 
 # %% [markdown]
 # Seen from 2016 the level ambitions were out of reach except for vwo. Havo needed 55% from 43%
@@ -177,16 +145,12 @@ print("not assessed (fewer than 3 values up to 2015/16):", "; ".join(amb.attrs["
 # natuur + techniek); vo has no DUO data before 2019/20.
 
 # %%
-women = an.women_target_progress(series, targets)
+women = rp.women_target_progress(series, targets=targets)
 women[["level", "indicator", "baseline_year", "baseline_count", "year", "count", "ratio",
        "target_ratio", "met", "baseline_share", "share", "note"]].round(3)
 
 # %%
-for r in women.itertuples(index=False):
-    print(f"women in technique, Oost, {r.level}: {r.baseline_count:,} ({r.baseline_year}/"
-          f"{(r.baseline_year + 1) % 100}) -> {r.count:,} ({r.year}/{(r.year + 1) % 100}), "
-          f"ratio {r.ratio:.2f} vs target {r.target_ratio:.2f}: "
-          f"{'met' if r.met else 'not met'}")
+print(rp.women_lines(women))
 
 # %% [markdown]
 # Pooled over mbo, hbo and wo, the number of women in technical programmes at institutions in

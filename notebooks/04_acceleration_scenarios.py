@@ -15,36 +15,29 @@
 # The scenarios are defined in `data/scenarios.yml`, which analysts can edit.
 
 # %% tags=["parameters"]
-TARGET = 0.40
-TARGET_YEAR = 2020
-STARTS = [2016, 2018, 2020]
-PACE = 1.0
-SEED = 0
-N_PATHS = 2000
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"starts": [2016, 2019]}
 REGION = "NL"
 LEVELS = ["mbo", "hbo", "wo", "ho", "havo", "vwo", "vmbo_bb", "vmbo_kb"]
 PANEL_LEVELS = ["mbo", "hbo", "wo", "havo"]
-UNTIL = 2030
+INTAKE_LEVELS = ["mbo", "hbo", "wo"]
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.report import analysis as an
-from tpforecast.scenarios import acceleration_table
+import tpforecast.report as rp
+from tpforecast.forecasting import fill_implied_totals
+from tpforecast.scenarios import scenario_table
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 70)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
-targets = tp.load_targets()
-headline = an.headline_series(series, LEVELS, region=REGION)
+headline = tp.headline_series(series, levels=LEVELS, region=REGION)
 scenarios = tp.load_scenarios()
-pd.DataFrame({"scenario": [s.name for s in scenarios],
-              "description": [s.description for s in scenarios]})
+run = {"seed": study.seed, "n_paths": study.n_paths}
+scenario_table(scenarios)
 
 # %% [markdown]
 # ## The scenarios side by side
@@ -55,13 +48,12 @@ pd.DataFrame({"scenario": [s.name for s in scenarios],
 # them uncertain by about 2%).
 
 # %%
-with_totals = an.fill_implied_totals(headline)
-print(f"implied totals filled in: {with_totals.attrs['filled']} rows")
-runs = tp.run_scenarios(with_totals.loc[with_totals["level"].isin(PANEL_LEVELS)], scenarios,
-                        until=UNTIL, seed=SEED, target=TARGET, n_paths=N_PATHS, progress=False)
-fig = tp.plot_scenarios(runs, data=headline, targets=TARGET, ncols=2,
+with_totals = fill_implied_totals(tp.headline_series(series, levels=PANEL_LEVELS, region=REGION))
+runs = tp.run_scenarios(with_totals, scenarios=scenarios, until=study.until,
+                        target=study.target, **run)
+fig = tp.plot_scenarios(runs, data=headline, targets=study.target, ncols=2,
                         title="Scenarios, the Netherlands")
-an.show(fig)
+rp.show(fig)
 
 # %% [markdown]
 # The bands are 80% intervals. `baseline` and `stagnation` nearly coincide: the default model's
@@ -72,8 +64,8 @@ an.show(fig)
 # medians in 2030.
 
 # %%
-at_end = runs.loc[runs["year"] == UNTIL]
-at_end.pivot_table(index="level", columns="scenario", values="mean", sort=True).round(3)
+at_end = runs.loc[runs["year"] == study.until]
+at_end.pivot_table(index="level", columns="scenario", values="median", sort=True).round(3)
 
 # %% [markdown]
 # ## Required acceleration by start year
@@ -81,27 +73,18 @@ at_end.pivot_table(index="level", columns="scenario", values="mean", sort=True).
 # Extra percentage points per year, on top of the default model's forecast with the data known
 # just before the start (a flat line at the last level), that put the median on 40% in 2020/21
 # (negative: the level was on course anyway, slack rather than a cut). The later the start,
-# the steeper the climb. `historic_pp_per_year_to_2015` is the growth of the last five values
-# before 2016, for comparison. The last columns give the year 40% is reached if the share grows
-# at the observed pace of one point a year from the latest data (median with the 80% range).
+# the steeper the climb. "pace to 2015" is the growth of the last five values up to 2015/16,
+# for comparison. The last column gives the year 40% is reached if the share grows at the
+# observed pace of one point a year from the latest data (median with the 80% range). It is the
+# table of the report and the README.
 
 # %%
-acc = acceleration_table(headline, TARGET, TARGET_YEAR, starts=STARTS, pace=PACE, region=REGION,
-                         seed=SEED, n_paths=N_PATHS)
-cols = ["level", "indicator", *[f"required_pp_per_year_from_{s}" for s in STARTS],
-        f"historic_pp_per_year_to_{STARTS[0] - 1}", "last_year", "last_share",
-        "first_year_at_pace", "first_year_at_pace_lo", "first_year_at_pace_hi"]
-acc[cols].round(2)
+acc = tp.acceleration_table(headline, target=study.target, year=study.target_year,
+                            starts=study.starts, pace=study.pace, **run)
+rp.acceleration_display(acc, horizon=study.horizon)
 
 # %%
-for r in acc.itertuples(index=False):
-    req = [getattr(r, f"required_pp_per_year_from_{s}") for s in STARTS]
-    req_txt = ", ".join(f"from {s}: {'n/a' if pd.isna(v) else f'{round(v, 1) + 0:+.1f}'}"
-                        for s, v in zip(STARTS, req, strict=True))
-    pace = an.format_year_range(r.first_year_at_pace, r.first_year_at_pace_lo,
-                                r.first_year_at_pace_hi, already=r.last_share >= TARGET)
-    print(f"{r.level}: extra points/year needed for {TARGET:.0%} in {TARGET_YEAR}: {req_txt}; "
-          f"at +{PACE:g} point/year: {pace}")
+print(rp.acceleration_lines(acc, horizon=study.horizon))
 
 # %% [markdown]
 # ## What it means in students
@@ -112,23 +95,13 @@ for r in acc.itertuples(index=False):
 # stated in `n_total_projection`).
 
 # %%
-req_students = runs.loc[(runs["scenario"] == "required") & (runs["year"] == TARGET_YEAR),
-                        ["level", "extra_pp_per_year", "mean", "extra_students",
-                         "n_total_proj", "n_total_projection"]]
-req_students.round(1)
+required = runs.loc[(runs["scenario"] == "required") & (runs["year"] == study.target_year)]
+required[["level", "extra_pp_per_year", "median", "extra_students", "n_total_proj",
+          "n_total_projection"]].round(1)
 
 # %%
-for r in req_students.itertuples(index=False):
-    extra = "n/a" if pd.isna(r.extra_students) else f"{r.extra_students:+,.0f}"
-    print(f"{r.level}: required {r.extra_pp_per_year:+.1f} points/year from 2016 -> "
-          f"{extra} technical entrants in {TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} "
-          f"versus no acceleration")
-intake = req_students.loc[req_students["level"].isin(["mbo", "hbo", "wo"])]
-extra_total = intake["extra_students"].sum()
-base_total = (intake["mean"] * intake["n_total_proj"]).sum() - extra_total
-print(f"mbo+hbo+wo together: {round(extra_total, -3):+,.0f} technical entrants in "
-      f"{TARGET_YEAR}/{(TARGET_YEAR + 1) % 100} on top of about {round(base_total, -3):,.0f} "
-      f"on the trend of 2016 ({extra_total / base_total:+.0%})")
+print(rp.students_text(runs, scenario="required", year=study.target_year,
+                       together=INTAKE_LEVELS))
 
 # %% [markdown]
 # In students: an acceleration from 2016/17 that put the median on 40% in 2020/21 would
@@ -144,7 +117,7 @@ print(f"mbo+hbo+wo together: {round(extra_total, -3):+,.0f} technical entrants i
 #
 # The 40% goal needed an acceleration, not a continuation. From 2016/17 it took about 2.6 (mbo)
 # to 3.6 (hbo) extra points a year, 1.0 for wo, where the intake levels had grown by at most
-# about one point a year (`historic_pp_per_year_to_2015`): for mbo and hbo roughly three times
+# about one point a year ("pace to 2015"): for mbo and hbo roughly three times
 # the one point a year Overijssel reported. Every year of waiting made it steeper: from 2018/19
 # it took up to 5 points a year, and from 2020/21 mbo and hbo would have needed 12 to 16 points
 # in one year. At one point a year from the latest data, 40% is reached in the late 2020s for

@@ -16,60 +16,45 @@
 #   **mbo figures are all participants**, not first-years: both are proxies.
 
 # %% tags=["parameters"]
-TARGET = 0.40
-TARGET_YEAR = 2020
-SEED = 0
-N_PATHS = 2000
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"target": 0.30}
 REGIONS = ["NL", "Oost", "Overijssel", "Gelderland"]
 INTAKE_LEVELS = ["mbo", "hbo", "wo", "ho"]
 VO_LEVELS = ["vmbo_bb", "vmbo_kb", "vmbo_gltl", "havo", "vwo"]
+VO_AMBITION = 0.55  # the havo/vwo N-profile ambition, drawn in the vo figure
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
-import matplotlib.pyplot as plt
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.report import analysis as an
+import tpforecast.report as rp
+from tpforecast.data.loaders import select_series
 
 pd.set_option("display.width", 120)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
 targets = tp.load_targets()
-intake = an.regional_comparison(series, INTAKE_LEVELS, REGIONS)
-vo = an.regional_comparison(series, VO_LEVELS, REGIONS)
+intake = rp.regional_comparison(series, levels=INTAKE_LEVELS, regions=REGIONS)
+vo = rp.regional_comparison(series, levels=VO_LEVELS, regions=REGIONS)
 
 # %% [markdown]
 # ## mbo, hbo, wo and ho: the intake levels of the 40% goal
 
 # %%
-latest = intake.loc[intake["year"] == intake["year"].max()]
-latest.pivot_table(index=["level", "indicator"], columns="region", values="share",
-                   sort=False)[REGIONS].round(3)
+rp.regional_latest(intake).round(3)
 
 # %%
-duo = series.loc[(series["origin"] == "duo") & (series["sex"] == "all")
-                 & series["region"].isin(REGIONS)]
-fig, axes = plt.subplots(2, 2, figsize=(12, 8), layout="constrained")
-for ax, level in zip(axes.ravel(), INTAKE_LEVELS, strict=True):
-    rows = duo.loc[(duo["level"] == level) & duo["indicator"].isin(intake["indicator"])]
-    tp.plot_series(rows, ax=ax, hue="region", targets=TARGET, source=False,
-                   title=f"{level}: {rows['indicator'].iloc[0]}")
-fig.suptitle("Share choosing technique by region (DUO, computed the same way for all four)",
-             fontweight="bold")
-fig.text(0.01, 0.002, "Source: DUO open onderwijsdata; region = location of the institution; "
-         "mbo = all participants (sector techniek), hbo/wo = first-years.", fontsize=7.5,
-         color="#555555")
-fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the source line
-an.show(fig)
+fig = tp.plot_panels(intake, panel="level", hue="region", targets=study.target, ncols=2,
+                     panel_title="{value}: {indicator}",
+                     title="Share choosing technique by region (DUO, computed the same way for "
+                           "all four)",
+                     source="Source: DUO open onderwijsdata; region = location of the "
+                            "institution; mbo = all participants (sector techniek), hbo/wo = "
+                            "first-years.")
+rp.show(fig)
 
 # %%
-change = intake.loc[intake["year"].isin([2015, 2019])].pivot_table(
-    index=["level", "region"], columns="year", values="share", sort=False)
-change["change_pp_per_year"] = 100 * (change[2019] - change[2015]) / 4
-change.round(3)
+rp.regional_change(intake).round(3)
 
 # %% [markdown]
 # ## The regional targets: reachability of 40% in 2020/21
@@ -78,21 +63,12 @@ change.round(3)
 # data (the last observation is 2019/20, one year before the target year).
 
 # %%
-reg = tp.reachability(duo.loc[duo["level"].isin(INTAKE_LEVELS)
-                              & duo["indicator"].isin(intake["indicator"])],
-                      targets, as_of=None, seed=SEED, n_paths=N_PATHS, progress=False)
-reg = reg.loc[reg["target_year"] == TARGET_YEAR]
-reg["_r"] = reg["region"].map({r: i for i, r in enumerate(REGIONS)})
-reg = reg.sort_values(["level", "_r"]).drop(columns="_r")
-reg[["level", "region", "last_year", "last_share", "mean", "lo_80", "hi_80", "p_reach",
-     "required_pp_per_year", "historic_pp_per_year"]].round(3)
+reg = rp.regional_reachability(intake, targets=targets, study=study)
+reg[["level", "region", "last_year", "last_share", "median", "lo_80", "hi_80", "p_target",
+     "needed_pp_per_year", "recent_pp_per_year"]].round(3)
 
 # %%
-for r in reg.itertuples(index=False):
-    print(f"P({r.level}, {r.region} >= {r.target:.0%} in {r.target_year}/"
-          f"{(r.target_year + 1) % 100} | data to {r.last_year}/{(r.last_year + 1) % 100}) = "
-          f"{r.p_reach:.0%}; last share {r.last_share:.1%}, needed "
-          f"{r.required_pp_per_year:+.1f} points in one year")
+print(rp.regional_lines(reg))
 
 # %% [markdown]
 # No region was anywhere near 40% in mbo or hbo, and none could have got there in one year
@@ -110,24 +86,18 @@ for r in reg.itertuples(index=False):
 # NG) per region. These are the pupils who chose their profile two to three years earlier.
 
 # %%
-vo_latest = vo.loc[vo["year"] == vo["year"].max()]
-vo_latest.pivot_table(index=["level", "indicator"], columns="region", values="share",
-                      sort=False)[REGIONS].round(3)
+rp.regional_latest(vo).round(3)
 
 # %%
-rows = series.loc[(series["origin"] == "duo") & (series["sex"] == "all")
-                  & series["region"].isin(REGIONS)
-                  & (series["indicator"] == "duo_vo_exam_nprofile")]
-fig, axes = plt.subplots(1, 2, figsize=(12, 4.6), layout="constrained")
-for ax, level in zip(axes, ["havo", "vwo"], strict=True):
-    tp.plot_series(rows.loc[rows["level"] == level], ax=ax, hue="region", targets=0.55,
-                   source=False, title=f"{level}: exam candidates with an N-profile")
-fig.suptitle("havo and vwo exam candidates with an N-profile, by region", fontweight="bold")
-fig.text(0.01, 0.002, "Source: DUO open onderwijsdata (exam candidates, a proxy of profile "
-         "choice); region = location of the school; dashed: the 55% havo/vwo ambition.",
-         fontsize=7.5, color="#555555")
-fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # room for the source line
-an.show(fig)
+nprofile = select_series(series, origin="duo", sexes=["all"], regions=REGIONS,
+                         indicators=["duo_vo_exam_nprofile"], levels=["havo", "vwo"])
+fig = tp.plot_panels(nprofile, panel="level", hue="region", targets=VO_AMBITION,
+                     panel_title="{value}: exam candidates with an N-profile",
+                     title="havo and vwo exam candidates with an N-profile, by region",
+                     source="Source: DUO open onderwijsdata (exam candidates, a proxy of profile "
+                            "choice); region = location of the school; dashed: the 55% havo/vwo "
+                            "ambition.")
+rp.show(fig)
 
 # %% [markdown]
 # In vo, too, Overijssel has the highest shares of technical profiles in vmbo bb and kb and

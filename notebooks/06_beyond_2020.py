@@ -10,47 +10,39 @@
 # means that in more than half of the simulated futures the target is not reached by 2040/41.
 
 # %% tags=["parameters"]
-TARGET = 0.40
-SEED = 0
-N_PATHS = 2000
+STUDY = None  # the study settings file (None: data/study.yml)
+CHANGES = {}  # settings to change, e.g. {"pace": 2.0}
 REGION = "NL"
-PACE = 1.0
 LEVELS = ["vmbo_bb", "vmbo_kb", "vmbo_gl", "vmbo_tl", "havo", "vwo", "mbo", "hbo", "wo", "ho"]
+FAN_LEVELS = ["mbo", "hbo", "wo"]
+FAN_UNTIL = 2035
 
 # %%
-import matplotlib
-
-matplotlib.use("Agg")  # figures are shown explicitly with an.show(...)
-
 import pandas as pd
 
 import tpforecast as tp
-from tpforecast.report import analysis as an
-from tpforecast.scenarios import years_to_target
+import tpforecast.report as rp
 
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 60)
+study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
 targets = tp.load_targets()
-published = series.loc[(series["origin"] == "published") & (series["region"] == REGION)
-                       & (series["sex"] == "all") & series["level"].isin(LEVELS)
-                       & series["canonical"]]
-usable = an.drop_short_series(published, min_obs=3)
-print("not modelled (fewer than 3 values):", "; ".join(usable.attrs["dropped"]) or "none")
+published = tp.headline_series(series, levels=LEVELS, region=REGION)
+usable = tp.drop_short_series(published)
+run = {"seed": study.seed, "n_paths": study.n_paths}
+print(rp.short_series_text(published))
 
 # %% [markdown]
 # ## On current trends
 
 # %%
-when = an.when_reached(usable, targets, target=TARGET, seed=SEED, n_paths=N_PATHS)
-when[["level", "indicator", "last_year", "last_share", "trend_pp_per_year", "reach_40",
-      "own_target", "own_target_year", "reach_own", "note"]].round(3)
+when = rp.when_reached(usable, targets=targets, study=study)
+when[["level", "goal", "target", "target_kind", "last_year", "last_share", "recent_pp_per_year",
+      "first_year", "first_year_lo", "first_year_hi", "at_target_since", "reason"]].round(3)
 
 # %%
-for r in when.itertuples(index=False):
-    own = "" if pd.isna(r.own_target) else f"; its ambition {r.own_target:.0%}: {r.reach_own}"
-    print(f"{r.level}: now {r.last_share:.0%} ({r.last_year}/{(r.last_year + 1) % 100}); "
-          f"{TARGET:.0%} reached: {r.reach_40}{own}")
+print(rp.when_lines(when))
 
 # %% [markdown]
 # On current trends none of the intake levels reaches 40% by 2040: the default model sees no
@@ -70,30 +62,19 @@ for r in when.itertuples(index=False):
 # Overijssel reported), with the noise of a random walk around it.
 
 # %%
-pace = years_to_target(usable, PACE, None, TARGET, base="last", seed=SEED, n_paths=N_PATHS)
-pace["reached"] = [an.format_year_range(r.first_year, r.first_year_lo, r.first_year_hi,
-                                        already=r.last_share >= TARGET)
-                   for r in pace.itertuples(index=False)]
-pace[["level", "last_year", "last_share", "reached", "note"]].round(3)
+pace = tp.years_to_target(usable, extra_pp_per_year=study.pace, target=study.target,
+                          base="last", **run)
+pace[["level", "last_year", "last_share", "first_year", "first_year_lo", "first_year_hi",
+      "at_target_since", "reason"]].round(3)
 
 # %%
-for r in pace.itertuples(index=False):
-    print(f"{r.level} at +{PACE:g} point/year, {TARGET:.0%} reached: {r.reached}")
+print(rp.pace_lines(pace, horizon=study.horizon))
 
 # %%
-fc = tp.forecast(usable.loc[usable["level"].isin(["mbo", "hbo", "wo"])], until=2035, seed=SEED,
-                 n_paths=N_PATHS)
-import matplotlib.pyplot as plt
-
-fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained", sharey=True)
-for i, (ax, level) in enumerate(zip(axes, ["mbo", "hbo", "wo"], strict=True)):
-    tp.plot_forecast(usable.loc[usable["level"] == level], fc.loc[fc["level"] == level],
-                     target=TARGET, ax=ax, title=f"{level}: forecast to 2035",
-                     source="Source: Techniekpact monitor and related published figures. "
-                            "Bands: 80% and 95% prediction intervals." if i == 0 else " ")
-fig.suptitle("Intake levels on current trends (default model)", fontweight="bold")
-fig.get_layout_engine().set(rect=(0, 0.05, 1, 0.95))  # room for the source line
-an.show(fig)
+fan = tp.headline_series(series, levels=FAN_LEVELS, region=REGION)
+fc = tp.forecast(fan, until=FAN_UNTIL, **run)
+rp.show(tp.plot_forecast_panels(fan, fc, target=study.target, sharey=True,
+                                title="Intake levels on current trends (default model)"))
 
 # %% [markdown]
 # Even with one extra point a year, the pace Overijssel reported, 40% is a goal for the late

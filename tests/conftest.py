@@ -1,5 +1,7 @@
 """Shared fixtures. Tests that need ../shared are marked ``shared`` and skip without it,
-except in CI (``CI`` set), where a missing ../shared is a failure, not a skip."""
+except in CI (``CI`` set), where a missing ../shared is a failure, not a skip.
+
+Synthetic frames come from one factory (``tests/synthetic.py``)."""
 
 from __future__ import annotations
 
@@ -27,3 +29,27 @@ def shared():
 @pytest.fixture(scope="session")
 def raw_dir(shared):
     return shared / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def bundled_series():
+    """The bundled series (read once per session)."""
+    import tpforecast as tp
+
+    return tp.load_series()
+
+
+@pytest.fixture(scope="session")
+def bundled_targets():
+    """The bundled targets (read once per session)."""
+    import tpforecast as tp
+
+    return tp.load_targets()
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

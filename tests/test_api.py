@@ -15,12 +15,16 @@ FIXED = [
     "plot_reachability",
     # issue: scenarios
     "Scenario", "load_scenarios", "required_acceleration", "run_scenarios", "plot_scenarios",
+    # issue 8: the study and the one vocabulary
+    "Study", "load_study", "hindcast", "headline_series", "headline_table", "TpNoDataError",
 ]
 
 
-def test_every_exported_name_resolves():
+def test_every_exported_name_resolves_to_the_package():
     for name in tp.__all__:
-        assert getattr(tp, name) is not None, name
+        obj = getattr(tp, name)
+        assert obj.__module__.startswith("tpforecast."), name
+        assert getattr(tp, name) is obj  # cached after the first lookup
 
 
 def test_fixed_names_are_exported():
@@ -39,3 +43,15 @@ def test_errors_are_value_errors():
     assert issubclass(tp.TpDataError, ValueError)
     assert issubclass(tp.TpModelError, ValueError)
     assert issubclass(tp.TpScenarioError, ValueError)
+    assert issubclass(tp.TpNoDataError, tp.TpModelError)
+
+
+def test_the_report_namespace_is_lazy_and_complete():
+    import tpforecast.report as rp
+
+    for name in rp.__all__:
+        obj = getattr(rp, name)
+        if callable(obj):
+            assert obj.__module__.startswith("tpforecast.report."), name
+        else:  # the level and region orders
+            assert isinstance(obj, tuple) and obj, name

@@ -37,7 +37,7 @@ def test_reach_csv_as_of_2016():
     df = pd.read_csv(io.StringIO(out))
     assert set(df["level"]) == {"havo", "vwo"}
     assert (df["as_of"] == 2015).all() and (df["target"] == 0.40).all()
-    assert df["p_reach"].between(0, 1).all()
+    assert df["p_target"].between(0, 1).all() and set(df["status"]) == {"ok"}
 
 
 def test_reach_against_each_levels_own_target():
@@ -55,7 +55,14 @@ def test_forecast_json_to_file(tmp_path):
     records = json.loads(path.read_text())
     assert {r["model"] for r in records} == {"naive", "drift"}
     assert {r["year"] for r in records} == {2020, 2021, 2022}
-    assert all(r["lo_95"] <= r["mean"] <= r["hi_95"] for r in records)
+    assert all(r["lo_95"] <= r["median"] <= r["hi_95"] for r in records)
+
+
+def test_forecast_intervals_option():
+    code, out, err = run("forecast", "--level", "havo", "--intervals", "50", "--until", "2025")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert {"lo_50", "hi_50"} <= set(df.columns) and "lo_80" not in df.columns
 
 
 def test_backtest_score():
@@ -65,6 +72,11 @@ def test_backtest_score():
     df = pd.read_csv(io.StringIO(out))
     assert set(df["model"]) == {"naive", "drift"} and set(df["horizon"]) == {1, 2, 3}
     assert {"mae_pp", "mase", "coverage_80"} <= set(df.columns)
+
+
+def test_report_help_names_the_study_option():
+    code, out, _ = run("report", "--help")
+    assert code == 0 and "--study" in out
 
 
 def test_scenarios_by_name():
@@ -95,6 +107,7 @@ def test_user_errors_are_one_line_without_traceback(argv, needle):
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_installed_entry_point(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "tpforecast.cli", "reach", "--level", "nope"],
                           capture_output=True, text=True, cwd=tmp_path)

@@ -7,6 +7,9 @@ with prediction intervals and backtests, and acceleration scenarios.
 >>> series = tp.load_series()                       # doctest: +SKIP
 >>> tp.reachability(series, target=0.40, year=2020)  # doctest: +SKIP
 
+The defaults (target, years, seed, number of paths) are those of the bundled study
+(``data/study.yml``, :func:`load_study`).
+
 Public names are imported lazily so that ``import tpforecast`` stays fast (statsmodels and
 matplotlib load only when a model or plot is used).
 """
@@ -16,12 +19,14 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from tpforecast.errors import TpDataError, TpError, TpModelError, TpScenarioError
+from tpforecast.errors import TpDataError, TpError, TpModelError, TpNoDataError, TpScenarioError
 
 __version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
+    "Study": "study",
+    "load_study": "study",
     "load_series": "data.loaders",
     "load_targets": "data.loaders",
     "load_figures": "data.published",
@@ -31,12 +36,17 @@ _EXPORTS: dict[str, str] = {
     "technical_share": "data.shares",
     "validate": "data.validation",
     "build_data": "data.build",
+    "available_models": "models",
     "forecast": "forecasting",
     "reachability": "forecasting",
     "reachability_combined": "forecasting",
-    "available_models": "models",
-    "backtest": "forecasting.backtesting",
-    "score": "forecasting.backtesting",
+    "combined_share": "forecasting",
+    "latest_totals": "forecasting",
+    "drop_short_series": "forecasting",
+    "share_counts": "forecasting",
+    "backtest": "forecasting",
+    "score": "forecasting",
+    "hindcast": "forecasting",
     "Scenario": "scenarios",
     "load_scenarios": "scenarios",
     "required_acceleration": "scenarios",
@@ -44,17 +54,19 @@ _EXPORTS: dict[str, str] = {
     "acceleration_table": "scenarios",
     "years_to_target": "scenarios",
     "plot_series": "plotting",
-    "plot_forecast": "plotting",
-    "plot_hindcast": "plotting",
     "plot_panels": "plotting",
+    "plot_forecast": "plotting",
+    "plot_forecast_panels": "plotting",
+    "plot_hindcast": "plotting",
     "plot_reachability": "plotting",
     "plot_scenarios": "plotting",
+    "headline_series": "report.headline",
+    "headline_table": "report.headline",
     "build_report": "report.build",
-    "headline_series": "report.analysis",
-    "headline_table": "report.analysis",
 }
 
-__all__ = ["TpDataError", "TpError", "TpModelError", "TpScenarioError", *_EXPORTS]
+__all__ = ["TpDataError", "TpError", "TpModelError", "TpNoDataError", "TpScenarioError",
+           *_EXPORTS]
 
 
 def __getattr__(name: str) -> Any:
@@ -78,19 +90,30 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tpforecast.data.published import load_figures
     from tpforecast.data.shares import technical_share
     from tpforecast.data.validation import validate
-    from tpforecast.forecasting import forecast, reachability, reachability_combined
-    from tpforecast.forecasting.backtesting import backtest, score
+    from tpforecast.forecasting import (
+        backtest,
+        combined_share,
+        drop_short_series,
+        forecast,
+        hindcast,
+        latest_totals,
+        reachability,
+        reachability_combined,
+        score,
+        share_counts,
+    )
     from tpforecast.models import available_models
     from tpforecast.plotting import (
         plot_forecast,
+        plot_forecast_panels,
         plot_hindcast,
         plot_panels,
         plot_reachability,
         plot_scenarios,
         plot_series,
     )
-    from tpforecast.report.analysis import headline_series, headline_table
     from tpforecast.report.build import build_report
+    from tpforecast.report.headline import headline_series, headline_table
     from tpforecast.scenarios import (
         Scenario,
         acceleration_table,
@@ -99,3 +122,4 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         run_scenarios,
         years_to_target,
     )
+    from tpforecast.study import Study, load_study

@@ -13,11 +13,12 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import pandas as pd
 
 from tpforecast.errors import TpError
+from tpforecast.study import INTERVALS, SEED, TARGET, TARGET_YEAR, UNTIL
 
 __all__ = ["build_parser", "main"]
 
@@ -40,22 +41,23 @@ def _int_list(text: str) -> list[int]:
         raise argparse.ArgumentTypeError(f"expected comma-separated integers, got {text!r}") from exc
 
 
-def _horizons(text: str) -> list[int]:
-    if "-" in text and "," not in text:
-        lo, _, hi = text.partition("-")
+def _horizons(option: str) -> list[int]:
+    if "-" in option and "," not in option:
+        lo, _, hi = option.partition("-")
         try:
             return list(range(int(lo), int(hi) + 1))
         except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"expected a range like 1-6, got {text!r}") from exc
-    return _int_list(text)
+            raise argparse.ArgumentTypeError(f"expected a range like 1-6, got {option!r}") \
+                from exc
+    return _int_list(option)
 
 
-def _fraction(text: str) -> float:
+def _fraction(option: str) -> float:
     try:
-        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+        value = float(option.rstrip("%")) / (100 if option.endswith("%") else 1)
     except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"expected a fraction like 0.40 or 40%, got {text!r}") \
-            from exc
+        raise argparse.ArgumentTypeError(f"expected a fraction like 0.40 or 40%, got "
+                                         f"{option!r}") from exc
     return value
 
 
@@ -75,18 +77,23 @@ def _emit(df: pd.DataFrame, args: argparse.Namespace) -> None:
 def _selected(args: argparse.Namespace) -> pd.DataFrame:
     """The series chosen by the selection options (headline series by default)."""
     from tpforecast.data.loaders import load_series, select_series
+    from tpforecast.report.headline import headline_series
 
     series = load_series(args.series)
     chosen = select_series(series, indicators=args.indicator, levels=args.level,
                            regions=args.region, sexes=args.sex, origin=args.origin)
     if args.indicator is None and args.origin is None and not args.all_indicators:
-        # headline: the canonical monitor indicator for NL; DUO-derived series elsewhere
-        headline = (chosen["region"].eq("NL") & chosen["canonical"]) | (
-            chosen["region"].ne("NL") & chosen["origin"].eq("duo"))
-        chosen = chosen[headline]
+        chosen = headline_series(chosen, levels=None, region=None, sex=None)
     if chosen.empty:
         raise TpError("no series match the selection (try --all-indicators or other filters)")
     return chosen.reset_index(drop=True)
+
+
+def _models(args: argparse.Namespace) -> list[str] | str:
+    """The --models option, or the default model."""
+    from tpforecast.models import DEFAULT_MODEL
+
+    return args.models or DEFAULT_MODEL
 
 
 def _target(args: argparse.Namespace) -> float | pd.DataFrame:
@@ -116,8 +123,8 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
 def _cmd_forecast(args: argparse.Namespace) -> int:
     from tpforecast.forecasting import forecast
 
-    _emit(forecast(_selected(args), models=args.models, until=args.until, levels=args.levels,
-                   seed=args.seed, as_of=args.as_of), args)
+    _emit(forecast(_selected(args), models=_models(args), until=args.until,
+                   intervals=args.intervals, seed=args.seed, as_of=args.as_of), args)
     return 0
 
 
@@ -125,7 +132,7 @@ def _cmd_reach(args: argparse.Namespace) -> int:
     from tpforecast.forecasting import reachability
 
     _emit(reachability(_selected(args), target=_target(args), year=args.year,
-                       as_of=args.as_of, models=args.models, seed=args.seed), args)
+                       as_of=args.as_of, models=_models(args), seed=args.seed), args)
     return 0
 
 
@@ -148,15 +155,19 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             raise TpError(f"unknown scenario {', '.join(unknown)}; known: "
                           f"{', '.join(s.name for s in scenarios)}")
         scenarios = [s for s in scenarios if s.name in args.names]
-    _emit(run_scenarios(_selected(args), scenarios, until=args.until, seed=args.seed,
-                        models=args.models, as_of=args.as_of), args)
+    _emit(run_scenarios(_selected(args), scenarios=scenarios, until=args.until, seed=args.seed,
+                        models=_models(args), as_of=args.as_of), args)
     return 0
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from tpforecast.report.build import build_report
+    from tpforecast.study import load_study
 
-    paths = build_report(args.out, seed=args.seed, readme=args.readme)
+    study = load_study(args.study)
+    if args.seed is not None:
+        study = study.replace(seed=args.seed)
+    paths = build_report(args.out, study=study, readme=args.readme)
     for path in paths:
         print(path)
     return 0
@@ -182,12 +193,23 @@ def _add_models(p: argparse.ArgumentParser, seed: bool = True) -> None:
     p.add_argument("--models", type=_csv_list,
                    help="model names, comma-separated (default: the documented default model)")
     if seed:
-        p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+        p.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
 
 
 def _add_output(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["csv", "json"], default="csv", help="output format")
     p.add_argument("--out", help="write to this file instead of stdout")
+
+
+def _runner(sub: Any, name: str, help: str,
+            func: Callable[[argparse.Namespace], int]) -> argparse.ArgumentParser:
+    """A subcommand that runs the library on selected series: selection, models, output."""
+    p = sub.add_parser(name, help=help)
+    _add_selection(p)
+    _add_models(p)
+    _add_output(p)
+    p.set_defaults(func=func)
+    return p
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -206,54 +228,41 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="output data directory (default the project's data/)")
     build.set_defaults(func=_cmd_data_build)
 
-    fc = sub.add_parser("forecast", help="forecast shares with prediction intervals")
-    _add_selection(fc)
-    _add_models(fc)
-    fc.add_argument("--until", type=int, default=2030, help="last year to forecast (2030)")
-    fc.add_argument("--levels", type=_int_list, default=[80, 95],
-                    help="interval levels in percent (80,95)")
+    fc = _runner(sub, "forecast", "forecast shares with prediction intervals", _cmd_forecast)
+    fc.add_argument("--until", type=int, default=UNTIL, help=f"last year to forecast ({UNTIL})")
+    fc.add_argument("--intervals", type=_int_list, default=list(INTERVALS),
+                    help="interval coverages in percent (default "
+                         f"{','.join(map(str, INTERVALS))})")
     fc.add_argument("--as-of", type=int, help="use only data up to this school year (start year)")
-    _add_output(fc)
-    fc.set_defaults(func=_cmd_forecast)
 
-    reach = sub.add_parser("reach", help="probability and timing of reaching a target")
-    _add_selection(reach)
-    _add_models(reach)
-    reach.add_argument("--target", type=_fraction, default=0.40,
-                       help="target share, e.g. 0.40 or 40%% (default 0.40)")
+    reach = _runner(sub, "reach", "probability and timing of reaching a target", _cmd_reach)
+    reach.add_argument("--target", type=_fraction, default=TARGET,
+                       help=f"target share, e.g. 0.40 or 40%% (default {TARGET:g})")
     reach.add_argument("--targets", nargs="?", const="bundled",
                        help="judge each level against its own target from a targets CSV "
                             "(no value: the bundled data/targets.csv)")
-    reach.add_argument("--year", type=int, default=2020, help="target school year (2020 = 2020/21)")
+    reach.add_argument("--year", type=int, default=TARGET_YEAR,
+                       help=f"target school year (start year; default {TARGET_YEAR})")
     reach.add_argument("--as-of", type=int,
                        help="use only data up to this year (2015: what 2016 could know)")
-    _add_output(reach)
-    reach.set_defaults(func=_cmd_reach)
 
-    bt = sub.add_parser("backtest", help="rolling-origin backtest (and its scores)")
-    _add_selection(bt)
-    _add_models(bt)
+    bt = _runner(sub, "backtest", "rolling-origin backtest (and its scores)", _cmd_backtest)
     bt.add_argument("--horizons", type=_horizons, default=list(range(1, 7)),
                     help="forecast horizons, e.g. 1-6 or 3,4,5 (default 1-6)")
     bt.add_argument("--min-train", type=int, default=6, help="minimum training points (6)")
     bt.add_argument("--score", action="store_true",
                     help="print the scores per model and horizon instead of the forecasts")
-    _add_output(bt)
-    bt.set_defaults(func=_cmd_backtest)
 
-    sc = sub.add_parser("scenarios", help="acceleration scenarios side by side")
-    _add_selection(sc)
-    _add_models(sc)
+    sc = _runner(sub, "scenarios", "acceleration scenarios side by side", _cmd_scenarios)
     sc.add_argument("--file", help="scenario YAML (default data/scenarios.yml)")
     sc.add_argument("--names", type=_csv_list, help="only these scenarios, comma-separated")
-    sc.add_argument("--until", type=int, default=2030, help="last year (2030)")
+    sc.add_argument("--until", type=int, default=UNTIL, help=f"last year ({UNTIL})")
     sc.add_argument("--as-of", type=int, help="use only data up to this year")
-    _add_output(sc)
-    sc.set_defaults(func=_cmd_scenarios)
 
     rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
     rep.add_argument("--out", default="reports", help="output directory (default reports/)")
-    rep.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    rep.add_argument("--study", help="study settings file (default data/study.yml)")
+    rep.add_argument("--seed", type=int, help="random seed (default: the study's)")
     rep.add_argument("--readme", help="also refresh the headline table in this README "
                      "(between <!-- headline:start --> and <!-- headline:end -->)")
     rep.set_defaults(func=_cmd_report)

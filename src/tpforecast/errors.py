@@ -15,6 +15,7 @@ __all__ = [
     "TpError",
     "TpFileNotFoundError",
     "TpModelError",
+    "TpNoDataError",
     "TpScenarioError",
 ]
 
@@ -92,9 +93,9 @@ class TpScenarioError(TpError):
     """Bad scenario definition: names the scenario and the field."""
 
 
-# ---------------------------------------------------------------------------------------------
-# data layer (tpforecast.data): a missing input file, and repairs reported as warnings
-# ---------------------------------------------------------------------------------------------
+class TpNoDataError(TpModelError):
+    """No usable observation: a series without any share, or none up to ``as_of``."""
+
 
 
 class TpFileNotFoundError(TpDataError):

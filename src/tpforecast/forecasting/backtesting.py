@@ -1,4 +1,4 @@
-"""Rolling-origin backtests, their scores, the hindcast, and the evidence for the default model.
+"""Rolling-origin backtests, their scores, and the evidence for the default model (stage 3).
 
 ``backtest`` refits every model on an expanding window: for each series and each *cutoff*
 (an observed year with at least ``min_train`` observations up to and including it) the model
@@ -26,31 +26,32 @@ checked afterwards: a model whose data reach beyond its cutoff raises ``RuntimeE
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
-from tpforecast.forecasting import (
+from tpforecast.forecasting.series import (
     KEY,
     fit_models,
     progress_bar,
     resolve_models,
     series_rng,
     split_series,
-    warn_skipped,
+    typed,
 )
 from tpforecast.models import (
     DEFAULT_MODEL,
     FittedModel,
     SeriesData,
     available_models,
-    check_levels,
+    check_intervals,
+    interval_probs,
     prepare_series,
 )
+from tpforecast.study import INTERVALS, N_PATHS, SEED
 
-__all__ = ["backtest", "default_model_evidence", "hindcast", "score"]
+__all__ = ["backtest", "default_model_evidence", "score"]
 
 _SCALE_FLOOR = 0.005
 
@@ -83,13 +84,13 @@ def _assert_no_lookahead(fitted: FittedModel, cutoff: int) -> None:
 
 def backtest(
     series: pd.DataFrame,
+    *,
     models: str | Sequence[str] | None = None,
     horizons: Sequence[int] = range(1, 7),
     min_train: int = 6,
-    *,
-    levels: Sequence[int] = (80, 95),
-    seed: int = 0,
-    n_paths: int = 2000,
+    intervals: Sequence[int] = INTERVALS,
+    seed: int = SEED,
+    n_paths: int = N_PATHS,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin (expanding window) forecasts of every series by every model.
@@ -105,7 +106,7 @@ def backtest(
     min_train
         Fewest observations in a training window (the first cutoff is the ``min_train``-th
         observed year). Models needing more are skipped for that window.
-    levels
+    intervals
         Interval coverages in percent.
     seed, n_paths
         Simulation settings for models without closed-form intervals.
@@ -115,73 +116,58 @@ def backtest(
     Returns
     -------
     pandas.DataFrame
-        ``indicator, level, region, sex, model, cutoff, year, horizon, actual, mean,
-        lo_<l>, hi_<l>, n_train, scale`` (``scale`` = in-sample naive error used by MASE).
-        ``attrs["skipped"]`` lists skipped (series, model) windows.
+        ``indicator, level, region, sex, model, model_used, cutoff, year, horizon, actual,
+        median, lo_<l>, hi_<l>, n_train, scale`` (``scale`` = in-sample naive error used by
+        MASE), ``status``, ``reason``. A (series, model, cutoff) window the model cannot fit
+        is one row with ``year`` NA and its ``status``; a series without data one row with
+        ``model`` and ``cutoff`` NA.
     """
     model_objs = resolve_models(list(models) if models is not None else available_models())
-    levels = check_levels(levels)
+    probs, qcols = interval_probs(check_intervals(intervals))
     hs = sorted({int(h) for h in horizons})
     if not hs or hs[0] < 1:
         raise TpModelError(f"horizons must be positive integers; got {list(horizons)}")
     if not isinstance(min_train, int) or min_train < 2:
         raise TpModelError(f"min_train must be an integer >= 2; got {min_train!r}")
     split = split_series(series)
-    skipped: list[dict[str, Any]] = list(split.skipped)
-    notes: list[dict[str, Any]] = []
-    parts: list[pd.DataFrame] = []
+    parts: list[pd.DataFrame] = [pd.DataFrame(split.skipped)]
     for key, data in progress_bar(split.data.items(), total=len(split.data), desc="backtest",
                                   progress=progress):
         for k in range(min_train, data.n):
             cutoff = int(data.years[k - 1])
             later = data.years[k:]
-            test = (later - cutoff >= hs[0]) & (later - cutoff <= hs[-1])
-            test &= np.isin(later - cutoff, hs)
-            if not test.any():
-                continue
-            train = _train(data, k)
-            assert int(train.years.max()) <= cutoff
-            window_skipped: list[dict[str, Any]] = []
-            fits = fit_models(model_objs, key, train, window_skipped, notes)
-            for s in window_skipped:
-                s["cutoff"] = cutoff
-            skipped.extend(window_skipped)
-            years = later[test]
-            actual = data.shares[k:][test]
-            scale = _naive_scale(train)
-            for m in model_objs:
-                fitted = fits.get(m.name)
-                if fitted is None:
-                    continue
-                _assert_no_lookahead(fitted, cutoff)
-                pred = fitted.predict(years, levels, n_paths=n_paths,
-                                      rng=series_rng(seed, (*key, cutoff), m.name))
-                pred.insert(0, "model", m.name)
-                pred.insert(1, "cutoff", cutoff)
-                pred.insert(3, "horizon", years - cutoff)
-                pred.insert(4, "actual", actual)
-                pred["n_train"] = k
-                pred["scale"] = scale
-                for col, val in zip(KEY, key, strict=True):
-                    pred[col] = val
-                parts.append(pred)
-    cols = [*KEY, "model", "cutoff", "year", "horizon", "actual", "mean"]
-    cols += [f"{s}_{lv}" for lv in levels for s in ("lo", "hi")] + ["n_train", "scale"]
-    if not parts:
-        out = pd.DataFrame({c: [] for c in cols})
-    else:
-        out = pd.concat(parts, ignore_index=True)[cols]
-    out = out.astype({c: "str" for c in [*KEY, "model"]}).astype(
-        {"cutoff": "Int64", "year": "Int64", "horizon": "Int64", "n_train": "Int64"})
-    out = out.sort_values([*KEY, "model", "cutoff", "year"], ignore_index=True)
-    out.attrs["skipped"] = [s for s in skipped if s["model"] == "*"]
-    out.attrs["skipped_windows"] = [s for s in skipped if s["model"] != "*"]
-    out.attrs["fit_notes"] = notes
-    warn_skipped(out.attrs["skipped"], "backtest")
-    return out
+            test = np.isin(later - cutoff, hs)
+            if test.any():
+                parts.append(_window(model_objs, key, data, k, test, probs, qcols, seed,
+                                     n_paths))
+    cols = [*KEY, "model", "model_used", "cutoff", "year", "horizon", "actual", *qcols,
+            "n_train", "scale", "status", "reason"]
+    out = typed(pd.concat(parts, ignore_index=True).reindex(columns=cols))
+    return out.sort_values([*KEY, "model", "cutoff", "year"], ignore_index=True,
+                           na_position="first")
 
 
-def _interval_levels(bt: pd.DataFrame) -> list[int]:
+def _window(model_objs: list, key: tuple[str, ...], data: SeriesData, k: int, test: np.ndarray,
+            probs: list[float], qcols: list[str], seed: int, n_paths: int) -> pd.DataFrame:
+    """Forecasts of one training window (the first ``k`` observations) by every model."""
+    cutoff = int(data.years[k - 1])
+    train = _train(data, k)
+    fits, skipped = fit_models(model_objs, key, train)
+    years = data.years[k:][test]
+    parts = [pd.DataFrame(skipped).assign(cutoff=cutoff)]
+    for name, fitted in fits.items():
+        _assert_no_lookahead(fitted, cutoff)
+        q = fitted.quantiles(years, probs, n_paths=n_paths,
+                             rng=series_rng(seed, (*key, cutoff), name))
+        parts.append(pd.DataFrame({
+            **dict(zip(KEY, key, strict=True)), "model": name, "model_used": fitted.model_used,
+            "cutoff": cutoff, "year": years, "horizon": years - cutoff,
+            "actual": data.shares[k:][test], **dict(zip(qcols, q, strict=True)), "n_train": k,
+            "scale": _naive_scale(train), "status": "ok", "reason": ""}))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _intervals(bt: pd.DataFrame) -> list[int]:
     return sorted(int(c[3:]) for c in bt.columns if c.startswith("lo_") and f"hi_{c[3:]}" in bt)
 
 
@@ -201,19 +187,19 @@ def score(backtest: pd.DataFrame, by: Sequence[str] = ("model", "horizon")) -> p
         ``by`` columns, then ``n, mae_pp, mase, rel_mae, coverage_<l>, winkler_<l>`` (see the
         module docstring for definitions). ``rel_mae`` is NA without a ``naive`` model.
     """
-    need = ["model", "actual", "mean", "scale", *KEY, "cutoff", "year"]
+    need = ["model", "actual", "median", "scale", *KEY, "cutoff", "year"]
     missing = [c for c in need if c not in backtest.columns]
     if missing:
         raise TpModelError(f"not a backtest frame: missing column(s) {', '.join(missing)}")
     by = list(by)
-    bt = backtest.copy()
-    err = (bt["actual"] - bt["mean"]).abs().astype(float)
+    bt = backtest.loc[backtest["year"].notna().to_numpy()].copy()  # skipped windows: no score
+    err = (bt["actual"] - bt["median"]).abs().astype(float)
     bt["_ae"] = err
     bt["_se"] = err / bt["scale"].astype(float)
     naive = bt.loc[bt["model"] == "naive", [*KEY, "cutoff", "year", "_ae"]]
     bt = bt.merge(naive.rename(columns={"_ae": "_ae_naive"}), on=[*KEY, "cutoff", "year"],
                   how="left")
-    lv = _interval_levels(bt)
+    lv = _intervals(bt)
     for level in lv:
         lo, hi = bt[f"lo_{level}"].astype(float), bt[f"hi_{level}"].astype(float)
         y = bt["actual"].astype(float)
@@ -241,9 +227,9 @@ def score(backtest: pd.DataFrame, by: Sequence[str] = ("model", "horizon")) -> p
 
 def default_model_evidence(
     series: pd.DataFrame | None = None,
+    *,
     models: Sequence[str] | None = None,
     horizons: Sequence[int] = (3, 4, 5),
-    *,
     region: str = "NL",
     min_train: int = 6,
     backtest_frame: pd.DataFrame | None = None,
@@ -288,9 +274,10 @@ def default_model_evidence(
         names = list(models) if models is not None else available_models()
         if "naive" not in names:
             names = ["naive", *names]
-        backtest_frame = backtest(sub, names, horizons=horizons, min_train=min_train,
+        backtest_frame = backtest(sub, models=names, horizons=horizons, min_train=min_train,
                                   progress=progress)
-    bt = backtest_frame.loc[backtest_frame["horizon"].isin(list(horizons)).to_numpy()]
+    bt = backtest_frame.loc[backtest_frame["horizon"].isin(list(horizons)).to_numpy(
+        dtype=bool, na_value=False)]
     bt = bt.loc[(bt["region"] == region).to_numpy()]
     if bt.empty:
         raise TpModelError(f"no backtest forecasts for region {region} at horizons "
@@ -311,54 +298,3 @@ def default_model_evidence(
     first = ["model", "n", "n_series", "mae_pp", "mase", "mase_naive", "rel_mae"]
     sc = sc[first + [c for c in sc.columns if c not in first]]
     return sc.sort_values("mase", ignore_index=True)
-
-
-def hindcast(
-    series: pd.DataFrame,
-    as_of: int = 2015,
-    years: Sequence[int] = (2019, 2020),
-    models: Sequence[str] | None = None,
-    *,
-    region: str = "NL",
-    levels: Sequence[int] = (80, 95),
-    seed: int = 0,
-) -> pd.DataFrame:
-    """What each model would have said with data up to ``as_of``, next to what came after.
-
-    Parameters
-    ----------
-    series
-        Series frame.
-    as_of
-        Last year of data the models may use (2015 = school year 2015/16).
-    years
-        Years to report (2019/20 and 2020/21 by default).
-    models
-        Models (default all).
-    region
-        Region of the series to use (default national).
-    levels, seed
-        As in :func:`~tpforecast.forecasting.forecast`.
-
-    Returns
-    -------
-    pandas.DataFrame
-        The forecast columns for ``years`` plus ``actual`` (the share published later, NA
-        when not observed), ``error_pp`` (actual - mean, points) and ``inside_80``.
-    """
-    from tpforecast.forecasting import forecast
-
-    sub = series.loc[(series["region"] == region).to_numpy(dtype=bool, na_value=False)]
-    names = list(models) if models is not None else available_models()
-    fc = forecast(sub, names, until=max(years), levels=levels, seed=seed, as_of=as_of)
-    fc = fc.loc[fc["year"].isin(list(years)).to_numpy()]
-    obs = sub.loc[:, [*KEY, "year", "share"]].rename(columns={"share": "actual"})
-    obs = obs.astype({c: "str" for c in KEY}).astype({"year": "Int64"})
-    out = fc.merge(obs, on=[*KEY, "year"], how="left")
-    out["actual"] = out["actual"].astype("Float64")
-    out["error_pp"] = 100 * (out["actual"] - out["mean"])
-    lo, hi = ("lo_80", "hi_80") if "lo_80" in out else (None, None)
-    if lo:
-        out["inside_80"] = (out[lo] <= out["actual"]) & (out["actual"] <= out[hi])
-    out.attrs.update(fc.attrs)
-    return out

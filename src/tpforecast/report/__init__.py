@@ -1,1 +1,54 @@
-"""Stage 6, report: tables, formatting and the command-line report built from earlier stages."""
+"""The report and the analyses behind it (stage 6): headline and other tables, their wording
+for people, and the command-line report. The notebooks call these functions, so the report and
+the notebooks show the same numbers in the same words.
+
+Modules: :mod:`~.headline` (the headline selection and table), :mod:`~.outcomes` (own targets,
+the women target, when targets are reached), :mod:`~.regions` (regions against the
+Netherlands), :mod:`~.provenance` and :mod:`~.clean_log` (where the data come from, what
+cleaning did), :mod:`~.tables` (tables formatted for people), :mod:`~.text` (sentences),
+:mod:`~.figures` (the report's figures, :func:`show`), :mod:`~.build` (``build_report``).
+
+Names are imported lazily (``import tpforecast.report`` does not load jinja2 or matplotlib).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name -> module of tpforecast.report that defines it
+_EXPORTS: dict[str, str] = {
+    "HEADLINE_LEVELS": "headline", "headline_series": "headline", "headline_table": "headline",
+    "clean_log_text": "clean_log", "edition_conflicts": "clean_log",
+    "summarize_clean_log": "clean_log",
+    "dataset_summary": "provenance", "flag_tokens": "provenance",
+    "series_provenance": "provenance",
+    "own_target_reachability": "outcomes", "when_reached": "outcomes",
+    "women_target_progress": "outcomes",
+    "OOST_REGIONS": "regions", "regional_change": "regions", "regional_comparison": "regions",
+    "regional_latest": "regions", "regional_reachability": "regions",
+    "acceleration_display": "tables", "headline_display": "tables",
+    "probability_text": "tables",
+    "acceleration_lines": "text", "combined_text": "text", "diagnostics_text": "text",
+    "evidence_text": "text", "findings": "text", "headline_lines": "text",
+    "own_target_lines": "text", "pace_lines": "text", "regional_lines": "text",
+    "short_series_text": "text", "students_text": "text", "when_lines": "text",
+    "women_lines": "text",
+    "FigurePNG": "figures", "show": "figures",
+    "build_report": "build",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'tpforecast.report' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"tpforecast.report.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

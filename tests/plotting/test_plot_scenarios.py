@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import synthetic_series
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
@@ -17,16 +13,8 @@ from tpforecast.scenarios import Scenario, run_scenarios
 
 
 def synthetic_two_levels() -> pd.DataFrame:
-    rng = np.random.default_rng(7)
-    rows = []
-    for level, base in [("havo", .40), ("mbo", .27)]:
-        for i, y in enumerate(range(2010, 2024)):
-            rows.append(dict(indicator=f"synthetic_{level}", level=level, region="NL",
-                             sex="all", year=y, share=round(base + .002 * i
-                                                            + rng.normal(0, .005), 2)))
-    df = pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64"})
-    df["origin"] = "published"
-    return df
+    return synthetic_series([("havo", .40, .002, None), ("mbo", .27, .002, None)],
+                            list(range(2010, 2024)), seed=7)
 
 
 SCENARIOS = [Scenario("baseline"), Scenario("stagnation", base="last"),
@@ -40,13 +28,7 @@ def data() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def results(data) -> pd.DataFrame:
-    return run_scenarios(data, SCENARIOS, until=2028, models="drift", n_paths=300)
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+    return run_scenarios(data, scenarios=SCENARIOS, until=2028, models="drift", n_paths=300)
 
 
 def test_panels_lines_bands_and_labels(data, results):

@@ -14,15 +14,18 @@ import pytest
 
 from tpforecast.report.build import build_report
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIGURES = ["headline", "hindcast", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
            "oost"]
+
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("reports")
-    build_report(out, seed=0)
+    build_report(out)
     return out
 
 
@@ -66,6 +69,18 @@ def test_readme_shows_the_headline_and_acceleration_tables_and_figure():
         assert block.strip() and block.strip() in summary, name
     assert "reports/figures/headline.png" in readme
     assert (ROOT / "reports" / "figures" / "headline.png").exists()
+
+
+def test_report_follows_the_study(tmp_path):
+    """Another study (target, years) gives other labels: nothing is typed into the report."""
+    import tpforecast as tp
+    from tpforecast.report import headline_table
+    from tpforecast.report.build import headline_markdown
+    from tpforecast.study import load_study
+
+    study = load_study().replace(target=0.30, target_year=2019, as_of=2014, n_paths=200)
+    md = headline_markdown(headline_table(tp.load_series(), study=study))
+    assert "P(30% in 2019), as of 2015" in md and "2018/19" in md and "2019/20" in md
 
 
 def test_acceleration_table_in_summary(report):

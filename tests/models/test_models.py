@@ -1,4 +1,5 @@
-"""Models: interface, bounds, gaps, seeds, too-short series, analytic vs simulated agreement."""
+"""tpforecast.models: interface, bounds, gaps, seeds, too-short series, analytic vs simulated
+agreement, the registry and ``auto``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import synthetic_frame
 
 from tpforecast.errors import TpModelError
 from tpforecast.models import (
@@ -59,12 +61,12 @@ def test_predict_bounds_order_and_simulate_shape(name):
     fitted = get_model(name).fit(**s, key="synthetic/havo/NL/all")
     years = np.arange(2024, 2031)
     pred = fitted.predict(years, (80, 95))
-    assert list(pred.columns) == ["year", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]
-    v = pred[["mean", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy()
+    assert list(pred.columns) == ["year", "median", "lo_80", "hi_80", "lo_95", "hi_95"]
+    v = pred[["median", "lo_80", "hi_80", "lo_95", "hi_95"]].to_numpy()
     assert np.all((v >= 0) & (v <= 1))
     assert np.all(pred["lo_95"] <= pred["lo_80"] + 1e-12)
-    assert np.all(pred["lo_80"] <= pred["mean"] + 1e-12)
-    assert np.all(pred["mean"] <= pred["hi_80"] + 1e-12)
+    assert np.all(pred["lo_80"] <= pred["median"] + 1e-12)
+    assert np.all(pred["median"] <= pred["hi_80"] + 1e-12)
     assert np.all(pred["hi_80"] <= pred["hi_95"] + 1e-12)
     if name in ("naive", "drift", "ensemble"):  # random walks: uncertainty grows
         width = (pred["hi_95"] - pred["lo_95"]).to_numpy()
@@ -86,7 +88,11 @@ def test_analytic_quantiles_match_simulation(name):
     years = [2024, 2027, 2030]
     pred = fitted.predict(years, (80,))
     paths = fitted.simulate(years, 20000, 1)
-    np.testing.assert_allclose(np.median(paths, axis=0), pred["mean"], atol=0.004)
+    # the one P(at or above) agrees with the share of simulated paths
+    thr = pred["median"].to_numpy() + 0.01
+    np.testing.assert_allclose(fitted.prob_at_least(years, thr), (paths >= thr).mean(axis=0),
+                               atol=0.012)
+    np.testing.assert_allclose(np.median(paths, axis=0), pred["median"], atol=0.004)
     np.testing.assert_allclose(np.quantile(paths, 0.1, axis=0), pred["lo_80"], atol=0.005)
     np.testing.assert_allclose(np.quantile(paths, 0.9, axis=0), pred["hi_80"], atol=0.005)
 
@@ -109,6 +115,25 @@ def test_logit_models_stay_inside_for_small_shares():
         assert (pred["lo_95"] >= 0).all() and (pred["hi_95"] <= 1).all(), name
         if name != "linear":
             assert (pred["lo_95"] > 0).all(), name  # logit scale: strictly inside
+
+
+def test_auto_says_which_model_it_used():
+    short = get_model("auto").fit([2005, 2014, 2015], [0.18, 0.22, 0.22])
+    long = get_model("auto").fit(np.arange(2010, 2016), [.20, .21, .21, .22, .22, .23])
+    assert (short.model, short.model_used) == ("auto", "naive")
+    assert (long.model, long.model_used) == ("auto", "local_level")
+    np.testing.assert_allclose(long.predict([2020])["median"],
+                               get_model("local_level").fit(long.years, long.shares)
+                               .predict([2020])["median"])
+
+
+def test_quantiles_use_given_paths_without_closed_form():
+    fitted = get_model("ensemble").fit(**synthetic_gappy())
+    paths = fitted.simulate([2025], 400, 3)
+    np.testing.assert_allclose(fitted.quantiles([2025], [0.5], paths=paths)[0],
+                               np.quantile(paths, 0.5, axis=0))
+    assert fitted.prob_at_least([2025], [0.0])[0] == 1.0  # at or above 0: every path
+    assert fitted.prob_at_least([2025], [1.5])[0] == 0.0
 
 
 def test_rounding_noise_floor_for_flat_series():
@@ -164,7 +189,9 @@ def test_state_space_models_accept_gaps_and_record_warnings():
         warnings.simplefilter("error")  # nothing from statsmodels may leak
         ll = get_model("local_linear").fit(**s)
         dm = get_model("damped").fit(**s)
-    assert isinstance(ll.notes, list)
+        pred = ll.predict([2024, 2030])
+    # the gaps are skipped by the Kalman filter (uncertainty grows) and interpolated for ETS
+    assert (pred["hi_95"] - pred["lo_95"]).is_monotonic_increasing
     assert any("interpolated" in n for n in dm.notes)
 
 
@@ -215,20 +242,16 @@ def test_glm_extreme_share_raises_no_runtime_warning():
     """A fitted share near 0 must not divide by zero in p(1 - p): the warning leaked from
     ``forecast`` on per-school DUO series with all-zero counts."""
     import tpforecast as tp
-    from tpforecast.forecasting import ForecastWarning
 
-    rows = [dict(indicator="duo_syn", level="vmbo_bb", region="X", sex="female", year=y,
-                 share=t / n, n_tech=t, n_total=n)
-            for y, t, n in zip(range(2019, 2024), [0, 0, 0, 0, 13], [784, 677, 618, 658, 680],
-                               strict=True)]
-    df = pd.DataFrame(rows)
+    n_tech, n_total = [0, 0, 0, 0, 13], [784, 677, 618, 658, 680]
+    df = synthetic_frame(range(2019, 2024), [t / n for t, n in zip(n_tech, n_total, strict=True)],
+                         n_tech=n_tech, n_total=n_total, sex="female")
     with warnings.catch_warnings():
         warnings.simplefilter("error", RuntimeWarning)
-        warnings.simplefilter("ignore", ForecastWarning)
         fc = tp.forecast(df, models=["naive", "glm_binomial"], until=2030)
-    assert set(fc["model"]) == {"naive"}
-    assert any(s["model"] == "glm_binomial" and "not identified" in s["reason"]
-               for s in fc.attrs["skipped"])
+    assert set(fc.loc[fc["status"] == "ok", "model"]) == {"naive"}
+    glm = fc.loc[fc["model"] == "glm_binomial"].iloc[0]
+    assert glm["status"] == "fit_failed" and "not identified" in glm["reason"]
     # a steep but identified decline stays finite and ordered far ahead
     years = np.arange(2012, 2024)
     n_tot = np.full(len(years), 500.)
@@ -239,7 +262,7 @@ def test_glm_extreme_share_raises_no_runtime_warning():
         pred = fitted.predict(np.arange(2024, 2061))
         paths = fitted.simulate(np.arange(2024, 2061), 200, 1)
     assert np.isfinite(pred.drop(columns="year").to_numpy()).all()
-    assert (pred["lo_95"] <= pred["mean"]).all() and (pred["mean"] <= pred["hi_95"]).all()
+    assert (pred["lo_95"] <= pred["median"]).all() and (pred["median"] <= pred["hi_95"]).all()
     assert np.isfinite(paths).all()
 
 

@@ -1,32 +1,21 @@
-"""Plots: returned Axes, titles, labels, number of artists (Agg backend)."""
+"""plot_forecast, plot_forecast_panels, plot_reachability, plot_hindcast: returned Axes,
+titles, labels, number of artists (Agg backend)."""
 
 from __future__ import annotations
-
-import matplotlib
-
-matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import synthetic_frame
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
 
 
 def synthetic_one_series() -> pd.DataFrame:
-    years = [2010, 2011, 2013, 2014, 2015, 2016, 2017, 2018]
-    shares = [.25, .26, .26, .27, .28, .27, .29, .30]
-    return pd.DataFrame({"indicator": "syn", "level": "mbo", "region": "NL", "sex": "all",
-                         "year": pd.array(years, dtype="Int64"),
-                         "share": pd.array(shares, dtype="Float64"), "origin": "published"})
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+    return synthetic_frame([2010, 2011, 2013, 2014, 2015, 2016, 2017, 2018],
+                           [.25, .26, .26, .27, .28, .27, .29, .30])
 
 
 def test_plot_forecast_artists_and_labels():
@@ -46,7 +35,7 @@ def test_plot_forecast_artists_and_labels():
 
 def test_plot_forecast_without_target_and_on_given_axes():
     data = synthetic_one_series()
-    fc = tp.forecast(data, models="drift", until=2022, levels=(80,))
+    fc = tp.forecast(data, models="drift", until=2022, intervals=(80,))
     fig, ax0 = plt.subplots()
     ax = tp.plot_forecast(data, fc, ax=ax0)
     assert ax is ax0
@@ -74,12 +63,14 @@ def test_plot_reachability():
     assert len(ax.texts) == len(reach)  # one p annotation per row
     labels = {t.get_text() for t in ax.get_yticklabels()}
     assert labels == {"mbo", "havo"}
-    assert np.isfinite(reach["p_reach"].astype(float)).all()
+    assert np.isfinite(reach["p_target"].astype(float)).all()
+    assert {t.get_text() for t in ax.texts} <= {f"p = {p:.0%}" for p in reach["p_target"]} | {
+        "p <1%", "p >99%"}
 
 
 def test_plot_reachability_rejects_other_frames():
     with pytest.raises(TpModelError, match="lacks column"):
-        tp.plot_reachability(pd.DataFrame({"mean": [0.3]}))
+        tp.plot_reachability(pd.DataFrame({"median": [0.3]}))
 
 
 def test_plot_hindcast_panels_per_level():
@@ -89,7 +80,7 @@ def test_plot_hindcast_panels_per_level():
     for level, actual in [("havo", 0.39), ("mbo", 0.28), ("wo", 0.34)]:
         for i, model in enumerate(["auto", "drift"]):
             mid = actual + 0.02 * (i + 1)
-            rows.append(dict(level=level, model=model, year=2020, mean=mid, lo_80=mid - 0.03,
+            rows.append(dict(level=level, model=model, year=2020, median=mid, lo_80=mid - 0.03,
                              hi_80=mid + 0.03, actual=actual))
     synthetic_hindcast = pd.DataFrame(rows)
     fig = plot_hindcast(synthetic_hindcast, target=0.40, ncols=2)
@@ -103,3 +94,14 @@ def test_plot_hindcast_panels_per_level():
     assert "2020/21" in fig._suptitle.get_text()
     with pytest.raises(tp.TpModelError, match="no rows for 2019"):
         plot_hindcast(synthetic_hindcast, year=2019)
+
+
+def test_plot_forecast_panels_one_row_per_model():
+    data = pd.concat([synthetic_one_series(), synthetic_one_series().assign(level="havo")])
+    fc = tp.forecast(data, models=["drift", "naive"], until=2022)
+    fig = tp.plot_forecast_panels(data, fc, target=0.40, title="T")
+    assert [ax.get_title() for ax in fig.axes] == ["mbo: drift", "havo: drift", "mbo: naive",
+                                                   "havo: naive"]
+    assert all(len(ax.collections) == 2 for ax in fig.axes)  # 80% and 95% bands
+    assert fig._suptitle.get_text() == "T"
+    assert [t.get_text() for t in fig.texts][-1].endswith("80% and 95% prediction intervals.")

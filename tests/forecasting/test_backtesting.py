@@ -1,58 +1,71 @@
-"""backtest / score / evidence / hindcast on synthetic series."""
+"""backtest / score / evidence on synthetic series."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+from synthetic import GAPPY_YEARS as YEARS
+from synthetic import cheap_ensemble, synthetic_series
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
-from tpforecast.forecasting.backtesting import default_model_evidence, hindcast
+from tpforecast.forecasting import default_model_evidence
 
-YEARS = [2005, 2007, 2009, 2010, 2011, 2014, 2017, 2018, 2019, 2020, 2021, 2022, 2023]
+CHEAP_ENSEMBLE = cheap_ensemble()
 
 
-def synthetic_national(seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    rows = []
-    for level, base, slope in [("havo", .43, .004), ("mbo", .27, .002), ("ho", .25, .003)]:
-        for y in YEARS:
-            s = round(base + slope * (y - 2005) + rng.normal(0, .006), 2)
-            rows.append(dict(indicator=f"syn_{level}", level=level, region="NL", sex="all",
-                             year=y, share=s, n_tech=int(s * 50000), n_total=50000))
-    return pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64", "n_tech": "Int64",
-                                      "n_total": "Int64"})
+def synthetic_national_bt(seed: int = 3) -> pd.DataFrame:
+    return synthetic_series([("havo", .43, .004, 50000), ("mbo", .27, .002, 50000),
+                             ("ho", .25, .003, 50000)], YEARS, seed=seed, noise=.006,
+                            indicator="syn_{level}")
 
 
 @pytest.fixture(scope="module")
 def bt():
-    return tp.backtest(synthetic_national(), models=["naive", "drift", "logit_linear"],
+    return tp.backtest(synthetic_national_bt(), models=["naive", "drift", "logit_linear"],
                        horizons=range(1, 7), min_train=6)
 
 
-def test_backtest_layout(bt):
-    for col in ["indicator", "level", "region", "sex", "model", "cutoff", "year", "horizon",
-                "actual", "mean", "lo_80", "hi_80", "lo_95", "hi_95"]:
+@pytest.fixture(scope="module")
+def ok(bt):
+    return bt.loc[bt["status"] == "ok"]
+
+
+def test_backtest_layout(bt, ok):
+    for col in ["indicator", "level", "region", "sex", "model", "model_used", "cutoff", "year",
+                "horizon", "actual", "median", "lo_80", "hi_80", "lo_95", "hi_95", "status"]:
         assert col in bt.columns
-    assert (bt["year"] > bt["cutoff"]).all()
-    assert (bt["horizon"] == bt["year"] - bt["cutoff"]).all()
-    assert bt["horizon"].between(1, 6).all()
+    assert (ok["year"] > ok["cutoff"]).all()
+    assert (ok["horizon"] == ok["year"] - ok["cutoff"]).all()
+    assert ok["horizon"].between(1, 6).all()
     # first cutoff = 6th observed year
-    assert bt["cutoff"].min() == YEARS[5]
+    assert ok["cutoff"].min() == YEARS[5]
     # n_train = number of observations up to the cutoff
-    n_before = bt["cutoff"].map(lambda c: sum(y <= c for y in YEARS))
-    assert (bt["n_train"] == n_before).all()
+    n_before = ok["cutoff"].map(lambda c: sum(y <= c for y in YEARS))
+    assert (ok["n_train"] == n_before).all()
+
+
+def test_windows_a_model_cannot_fit_are_rows():
+    bt = tp.backtest(synthetic_national_bt(), models=["naive", "drift"], horizons=[1],
+                     min_train=3)
+    short = bt.loc[bt["status"] == "too_short"]
+    # drift needs 4 points: the window with 3 (cutoff 2009, next year 2010) is a row with the
+    # reason, for each of the 3 series
+    assert len(short) == 3 and (short["model"] == "drift").all()
+    assert set(short["cutoff"]) == {2009} and short["reason"].str.contains("needs at least 4").all()
+    assert short["year"].isna().all() and short["cutoff"].notna().all()
+    assert tp.score(bt)["n"].sum() == (bt["status"] == "ok").sum()
 
 
 def test_backtest_uses_only_data_up_to_cutoff():
     """Changing values after a cutoff never changes that cutoff's forecasts."""
-    base = synthetic_national()
-    a = tp.backtest(base, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
+    base = synthetic_national_bt()
+    a = tp.backtest(base, models=["drift", CHEAP_ENSEMBLE], horizons=[1, 2], min_train=9)
     changed = base.copy()
     changed.loc[changed["year"] == 2023, "share"] = 0.99
-    b = tp.backtest(changed, models=["drift", "local_linear"], horizons=[1, 2], min_train=9)
-    cols = ["model", "level", "cutoff", "year", "mean", "lo_80", "hi_80"]
+    b = tp.backtest(changed, models=["drift", CHEAP_ENSEMBLE], horizons=[1, 2], min_train=9)
+    cols = ["model", "level", "cutoff", "year", "median", "lo_80", "hi_80"]
     keep = a["year"] < 2023
     pd.testing.assert_frame_equal(a.loc[keep, cols].reset_index(drop=True),
                                   b.loc[b["year"] < 2023, cols].reset_index(drop=True))
@@ -60,16 +73,17 @@ def test_backtest_uses_only_data_up_to_cutoff():
 
 def test_lookahead_check_fires(monkeypatch):
     """The explicit check catches a model that (wrongly) saw data beyond its cutoff."""
-    from tpforecast.models import DriftModel, _RandomWalkFitted
+    from tpforecast.models import DriftModel
+    from tpforecast.models.random_walk import RandomWalkFitted
 
     def leaky(self, data):
-        fitted = _RandomWalkFitted(data, drift=True, name="drift")
+        fitted = RandomWalkFitted(data, drift=True, name="drift")
         fitted.years = np.append(fitted.years, fitted.last_year + 5)
         return fitted
 
     monkeypatch.setattr(DriftModel, "_fit", leaky)
     with pytest.raises(RuntimeError, match="look-ahead"):
-        tp.backtest(synthetic_national(), models=["drift"], min_train=6)
+        tp.backtest(synthetic_national_bt(), models=["drift"], min_train=6)
 
 
 def test_score_metrics(bt):
@@ -83,7 +97,7 @@ def test_score_metrics(bt):
     assert (sc["winkler_95"] > 0).all()
     # hand-check one cell: MAE in points
     sub = bt[(bt["model"] == "drift") & (bt["horizon"] == 1)]
-    mae = 100 * (sub["actual"] - sub["mean"]).abs().mean()
+    mae = 100 * (sub["actual"] - sub["median"]).abs().mean()
     got = sc[(sc["model"] == "drift") & (sc["horizon"] == 1)]["mae_pp"].iloc[0]
     assert got == pytest.approx(mae)
 
@@ -92,7 +106,7 @@ def test_winkler_by_hand():
     frame = pd.DataFrame({
         "indicator": "i", "level": "l", "region": "NL", "sex": "all", "model": "m",
         "cutoff": [2010, 2010], "year": [2011, 2012], "horizon": [1, 2],
-        "actual": [0.30, 0.50], "mean": [0.30, 0.40], "lo_80": [0.25, 0.35],
+        "actual": [0.30, 0.50], "median": [0.30, 0.40], "lo_80": [0.25, 0.35],
         "hi_80": [0.35, 0.45], "scale": [0.01, 0.01],
     })
     sc = tp.score(frame, by=("model",))
@@ -114,15 +128,10 @@ def test_default_model_evidence(bt):
     assert not ev.loc[ev["model"] == "naive", "beats_naive"].iloc[0]
 
 
-def test_hindcast():
-    h = hindcast(synthetic_national(), as_of=2015, years=(2019, 2020), models=["drift"])
-    assert set(h["year"]) == {2019, 2020}
-    assert {"actual", "error_pp", "inside_80"} <= set(h.columns)
-    assert h["actual"].notna().all()
-
-
 def test_backtest_bad_arguments():
     with pytest.raises(TpModelError, match="horizons"):
-        tp.backtest(synthetic_national(), models=["naive"], horizons=[0, 1])
+        tp.backtest(synthetic_national_bt(), models=["naive"], horizons=[0, 1])
+    with pytest.raises(TpModelError, match="min_train"):
+        tp.backtest(synthetic_national_bt(), models=["naive"], min_train=1)
     with pytest.raises(TpModelError, match="unknown model"):
-        tp.backtest(synthetic_national(), models=["nope"])
+        tp.backtest(synthetic_national_bt(), models=["nope"])

@@ -2,40 +2,29 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+from synthetic import synthetic_frame
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
 
 
-def synthetic_frame() -> pd.DataFrame:
-    rows = []
-    for level, base in [("havo", 0.40), ("mbo", 0.27)]:
-        for i, y in enumerate([2012, 2014, 2016, 2017, 2018]):
-            flags = "pre_break:synthetic_break;reported" if (level == "mbo" and y < 2016) \
-                else "reported"
-            rows.append(dict(indicator=f"synthetic_{level}", level=level, region="NL",
-                             sex="all", year=y, share=round(base + 0.01 * i, 2), flags=flags,
-                             origin="published"))
-    rows.append(dict(indicator="synthetic_mbo", level="mbo", region="NL", sex="all", year=2019,
-                     share=None, flags="", origin="published"))
-    return pd.DataFrame(rows).astype({"year": "Int64", "share": "Float64"})
-
-
-@pytest.fixture(autouse=True)
-def _close():
-    yield
-    plt.close("all")
+def synthetic_breaks() -> pd.DataFrame:
+    """havo and mbo; mbo's values before 2016 lie before a (synthetic) definition break."""
+    years = [2012, 2014, 2016, 2017, 2018]
+    havo = synthetic_frame(years, [round(.40 + .01 * i, 2) for i in range(5)], level="havo",
+                           indicator="synthetic_havo", flags=["reported"] * 5)
+    mbo = synthetic_frame([*years, 2019], [round(.27 + .01 * i, 2) for i in range(5)] + [None],
+                          indicator="synthetic_mbo",
+                          flags=["pre_break:synthetic_break;reported"] * 2 + ["reported"] * 3
+                          + [""])
+    return pd.concat([havo, mbo], ignore_index=True)
 
 
 def test_one_line_per_series_and_break_segments():
-    ax = tp.plot_series(synthetic_frame())
+    ax = tp.plot_series(synthetic_breaks())
     lines = [ln for ln in ax.get_lines() if len(ln.get_xdata())]
     # havo: one line; mbo: pre-break segment (2 points) and post-break segment (3 points)
     assert len(lines) == 3
@@ -48,14 +37,14 @@ def test_one_line_per_series_and_break_segments():
 
 
 def test_no_break_markers_when_disabled():
-    ax = tp.plot_series(synthetic_frame(), show_breaks=False)
+    ax = tp.plot_series(synthetic_breaks(), show_breaks=False)
     lines = [ln for ln in ax.get_lines() if len(ln.get_xdata())]
     assert len(lines) == 2
     assert "before a definition break" not in ax.get_legend_handles_labels()[1]
 
 
 def test_axes_labels_title_and_percent_axis():
-    ax = tp.plot_series(synthetic_frame(), title="T")
+    ax = tp.plot_series(synthetic_breaks(), title="T")
     assert ax.get_title() == "T"
     assert ax.get_xlabel() == "school year (start)"
     assert ax.get_ylabel() == "share choosing technique"
@@ -65,23 +54,23 @@ def test_axes_labels_title_and_percent_axis():
 
 
 def test_target_line_float_mapping_and_frame():
-    ax = tp.plot_series(synthetic_frame(), targets=0.40)
+    ax = tp.plot_series(synthetic_breaks(), targets=0.40)
     hl = [ln for ln in ax.get_lines() if list(ln.get_ydata()) == [0.40, 0.40]]
     assert len(hl) == 1 and hl[0].get_label() == "target 40%"
-    ax = tp.plot_series(synthetic_frame(), targets={"havo": 0.55, "mbo": 0.40})
+    ax = tp.plot_series(synthetic_breaks(), targets={"havo": 0.55, "mbo": 0.40})
     assert {ln.get_label() for ln in ax.get_lines()} >= {"havo: target 55%", "mbo: target 40%"}
     targets = pd.DataFrame({"level": ["havo", "mbo", "mbo"], "region": ["NL", "NL", "NL"],
                             "sex": ["all", "all", "all"], "year": [2019, 2020, 2019],
                             "target": [0.55, 0.40, 1.2],
                             "kind": ["ambition", "goal", "growth_count"]})
-    ax = tp.plot_series(synthetic_frame(), targets=targets)
+    ax = tp.plot_series(synthetic_breaks(), targets=targets)
     labels = {ln.get_label() for ln in ax.get_lines()}
     assert "havo: target 55% in 2019/20" in labels and "mbo: target 40% in 2020/21" in labels
     assert not any("120%" in lab for lab in labels)  # growth_count rows ignored
 
 
 def test_hue_by_region_shares_colours_and_no_caption():
-    df = synthetic_frame()
+    df = synthetic_breaks()
     other = df.assign(region="Oost", share=df["share"] - 0.02)
     both = pd.concat([df, other], ignore_index=True)
     fig, ax = plt.subplots()
@@ -97,14 +86,25 @@ def test_bad_input():
     with pytest.raises(TpModelError, match="lacks column"):
         tp.plot_series(pd.DataFrame({"year": [2010]}))
     with pytest.raises(TpModelError, match="hue"):
-        tp.plot_series(synthetic_frame(), hue="colour")
+        tp.plot_series(synthetic_breaks(), hue="colour")
     with pytest.raises(TpModelError, match="nothing to plot"):
-        tp.plot_series(synthetic_frame().assign(share=pd.NA))
+        tp.plot_series(synthetic_breaks().assign(share=pd.NA))
 
 
-def test_on_bundled_data():
-    s = tp.load_series()
-    h = s.query("canonical and region == 'NL' and sex == 'all' and origin == 'published' "
-                "and level in ['vmbo_bb', 'havo']")
+def test_on_bundled_data(bundled_series):
+    h = tp.headline_series(bundled_series, levels=["vmbo_bb", "havo"])
     ax = tp.plot_series(h, targets=0.40)
     assert ax.get_title() == "Share choosing technique (NL)"
+    # vmbo_bb has values before the 2016/17 reform: two segments, one with open markers
+    vmbo = [ln for ln in ax.get_lines() if ln.get_color() == ax.get_lines()[0].get_color()]
+    assert any(ln.get_markerfacecolor() == "white" for ln in vmbo)
+
+
+def test_panels_grid_titles_and_one_caption():
+    df = synthetic_breaks()
+    both = pd.concat([df, df.assign(region="Oost", share=df["share"] - 0.02)], ignore_index=True)
+    fig = tp.plot_panels(both, panel="level", hue="region", ncols=1, targets=0.40,
+                         panel_title="{value}: {indicator}", source="S")
+    assert [ax.get_title() for ax in fig.axes] == ["havo: synthetic_havo", "mbo: synthetic_mbo"]
+    assert fig.axes[0].get_position().y0 > fig.axes[1].get_position().y0  # stacked
+    assert [t.get_text() for t in fig.texts] == ["S"]

@@ -1,0 +1,122 @@
+"""Targets: checked, and matched to series (stage 3). The one target matcher of the library.
+
+A target is a fraction for every series (``0.40``) or a targets frame (``load_targets()``
+layout): a row applies to a series with its ``level`` and, where the row gives them, its
+``region`` and ``sex`` (an empty region or sex matches any). Count targets
+(``kind == "growth_count"``) are not share targets and never match.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from tpforecast.errors import TpModelError
+
+__all__ = ["Goal", "check_target", "goals_for", "resolve_target"]
+
+#: Which target row wins when one is wanted (lower first): an ambition before a goal.
+_KIND_RANK = {"ambition": 0, "goal": 1}
+
+
+class Goal(NamedTuple):
+    """One target that applies to a series."""
+
+    target: float
+    year: int | None
+    kind: str
+    source: str
+
+
+def check_target(target: Any, where: str = "target") -> float:
+    """``target`` as a fraction in (0, 1); a :class:`TpModelError` naming ``where`` else."""
+    try:
+        t = float(target)
+    except (TypeError, ValueError) as exc:
+        raise TpModelError(f"{where} must be a fraction in (0, 1); got {target!r}") from exc
+    if not (0 < t < 1) or math.isnan(t):
+        raise TpModelError(
+            f"{where} {target!r} is outside (0, 1); expected a fraction such as 0.40 (not 40)"
+        )
+    return t
+
+
+def _prepare_frame(targets: pd.DataFrame) -> pd.DataFrame:
+    need = ["level", "year", "target"]
+    missing = [c for c in need if c not in targets.columns]
+    if missing:
+        raise TpModelError(f"targets frame lacks column(s) {', '.join(missing)}; expected "
+                           "the load_targets() layout (level, region, sex, year, target, kind)")
+    t = targets
+    if "kind" in t.columns:
+        t = t.loc[(t["kind"].astype("str") != "growth_count").to_numpy()]
+    t = t.loc[t["target"].notna().to_numpy()]
+    for i, row in t.iterrows():
+        check_target(row["target"], where=f"targets row {i!r} (level {row['level']})")
+        if pd.isna(row["year"]):
+            raise TpModelError(f"targets row {i!r} (level {row['level']}): missing year")
+    return t
+
+
+def resolve_target(target: Any) -> float | pd.DataFrame:
+    """A checked target: a fraction, or the share-target rows of a targets frame;
+    ``"targets"`` reads the bundled ``data/targets.csv``."""
+    if isinstance(target, str):
+        if target != "targets":
+            raise TpModelError(f"target must be a fraction, a targets frame or 'targets'; got "
+                               f"{target!r}")
+        from tpforecast.data.loaders import load_targets
+
+        target = load_targets()
+    if isinstance(target, pd.DataFrame):
+        return _prepare_frame(target)
+    return check_target(target)
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else str(value)
+
+
+def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int | None = None,
+              one: bool = False) -> list[Goal]:
+    """The targets that apply to the series ``key`` (``indicator, level, region, sex``).
+
+    Parameters
+    ----------
+    target
+        A fraction (one goal for every series, in ``year``) or a frame from
+        :func:`resolve_target`.
+    key
+        The series.
+    year
+        The target year; with a frame it replaces the rows' own years when given.
+    one
+        Only the most specific row: a region and sex match beats a wildcard, an ambition beats
+        a goal (ties: file order).
+
+    Returns
+    -------
+    list of Goal
+        In file order (or the one chosen); empty when nothing applies.
+    """
+    if not isinstance(target, pd.DataFrame):
+        return [Goal(float(target), year, "", "")]
+    _, level, region, sex = key
+    t = target
+    m = (t["level"] == level).to_numpy(dtype=bool, na_value=False).copy()
+    if "region" in t.columns:
+        m &= (t["region"].isna() | (t["region"] == region)).to_numpy(dtype=bool, na_value=True)
+    if "sex" in t.columns:
+        m &= (t["sex"].isna() | (t["sex"] == sex)).to_numpy(dtype=bool, na_value=True)
+    ranked = []
+    for _, r in t.loc[m].iterrows():
+        wildcards = int(pd.isna(r.get("region"))) + int(pd.isna(r.get("sex")))
+        kind = _text(r.get("kind"))
+        goal = Goal(float(r["target"]), int(r["year"]) if year is None else int(year), kind,
+                    _text(r.get("source")))
+        ranked.append(((wildcards, _KIND_RANK.get(kind, 2)), goal))
+    if one and ranked:
+        return [min(ranked, key=lambda g: g[0])[1]]
+    return [g for _, g in ranked]

@@ -1,0 +1,194 @@
+"""The report's figures (stage 6): which figures, with which settings, saved reproducibly; and
+:func:`show`, which the notebooks use to display a figure.
+
+Every setting comes from the :class:`~tpforecast.study.Study`; every caption is worded from
+it (no years or targets typed in).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from tpforecast import plotting
+from tpforecast.data.loaders import select_series
+from tpforecast.forecasting import drop_short_series, forecast, hindcast, reachability
+from tpforecast.formatting import percent, school_year
+from tpforecast.models import DEFAULT_MODEL
+from tpforecast.report.headline import headline_series
+from tpforecast.report.regions import OOST_REGIONS
+from tpforecast.scenarios import load_scenarios, run_scenarios
+from tpforecast.study import Study
+
+__all__ = ["FORECAST_LEVELS", "FigurePNG", "ReportFigure", "report_figures", "show"]
+
+#: Levels with a fan chart in the report.
+FORECAST_LEVELS: tuple[str, ...] = ("mbo", "havo", "ho")
+#: Models in the report's hindcast figure.
+HINDCAST_MODELS: tuple[str, ...] = (DEFAULT_MODEL, "naive", "drift", "logit_linear", "ensemble")
+
+
+class FigurePNG:
+    """A rendered figure: PNG for notebook display, its title as the plain-text form.
+
+    Notebooks display it with ``_repr_png_``; the text form (``[figure: <title>]``) is what
+    nbval compares, so it is deterministic, unlike a live figure's ``<Figure size ...>``.
+    """
+
+    def __init__(self, png: bytes, text: str) -> None:
+        self.png = png
+        self.text = text
+
+    def _repr_png_(self) -> bytes:
+        return self.png
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def show(obj: Any, *, dpi: int = 100, close: bool = True) -> FigurePNG:
+    """Render a figure (or the figure of an Axes) to PNG for display, and close it.
+
+    Use as the last line of a notebook cell: the figure appears the same whatever matplotlib
+    backend the kernel has, and the saved text output is the figure's title, not a
+    memory-dependent repr.
+
+    Parameters
+    ----------
+    obj
+        A matplotlib Figure, or an Axes (its figure is used).
+    dpi
+        Resolution of the PNG.
+    close
+        Close the figure afterwards (frees memory; nothing is shown twice).
+
+    Returns
+    -------
+    FigurePNG
+        Displays as the PNG; ``repr`` is ``[figure: <suptitle or first axes title>]``.
+    """
+    fig = obj if hasattr(obj, "savefig") else obj.figure
+    title = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) is not None else ""
+    if not title:
+        title = next((ax.get_title() for ax in fig.axes if ax.get_title()), "untitled")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+    if close:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return FigurePNG(buf.getvalue(), f"[figure: {title}]")
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the report: file name, heading, caption and how to draw it."""
+
+    name: str
+    heading: str
+    caption: str
+    draw: Callable[[], Any]
+
+
+def stable_svg_ids(svg: str, prefix: str) -> str:
+    """Renumber matplotlib's clip-path ids in order of appearance.
+
+    Some ids hash object addresses, so they change between runs; sequential ids keep the file
+    identical run to run, and the prefix keeps ids unique when several SVGs are inlined in one
+    HTML page.
+    """
+    ids = list(dict.fromkeys(re.findall(r'<clipPath id="([^"]+)"', svg)))
+    mapping = {old: f"{prefix}-clip{i}" for i, old in enumerate(ids)}
+    if not mapping:
+        return svg
+    pattern = re.compile("|".join(re.escape(f'"{k}"') + "|" + re.escape(f"#{k})")
+                                  for k in mapping))
+    return pattern.sub(lambda m: (f'"{mapping[m.group(0)[1:-1]]}"' if m.group(0).startswith('"')
+                                  else f"#{mapping[m.group(0)[1:-1]]})"), svg)
+
+
+def save_figure(obj: Any, out: Path, name: str) -> str:
+    """Write ``name``.png and .svg without volatile metadata; return the SVG markup."""
+    import matplotlib.pyplot as plt
+
+    fig = obj.figure if hasattr(obj, "figure") and not isinstance(obj, plt.Figure) else obj
+    figdir = out / "figures"
+    figdir.mkdir(parents=True, exist_ok=True)
+    with plt.rc_context({"svg.hashsalt": "tpforecast", "svg.fonttype": "path"}):
+        fig.savefig(figdir / f"{name}.png", dpi=110, bbox_inches="tight",
+                    metadata={"Software": None})
+        fig.savefig(figdir / f"{name}.svg", bbox_inches="tight",
+                    metadata={"Date": None, "Creator": None})
+    plt.close(fig)
+    path = figdir / f"{name}.svg"
+    svg = stable_svg_ids(path.read_text(encoding="utf-8"), prefix=name)
+    path.write_text(svg, encoding="utf-8")
+    return svg[svg.index("<svg"):]  # inline: drop the XML prolog and doctype
+
+
+def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
+    """The figures of the report, in order (drawn when their ``draw`` is called)."""
+    nl = headline_series(series)
+    pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
+    run = {"seed": study.seed, "n_paths": study.n_paths}
+    goal = {"target": study.target, "year": study.target_year}
+    figs = [
+        ReportFigure(
+            "headline", f"Was {pct} in {study.target_year} reachable, as seen in "
+            f"{study.as_of + 1}?",
+            f"Projection for {sy} with the data up to {known} (median and 80% interval) against "
+            f"the {pct} goal; p is the probability of reaching it. Model: {DEFAULT_MODEL} (local "
+            "level; naive for series with fewer than 5 points).",
+            lambda: plotting.plot_reachability(
+                reachability(nl, **goal, as_of=study.as_of, **run).sort_values("level"),
+                title=f"P({pct} in {sy}), with the data known in {study.as_of + 1}")),
+        ReportFigure(
+            "hindcast", f"Hindcast: what the models said in {study.as_of + 1}, and what happened",
+            f"Each model's median and 80% interval for {sy} with the data up to {known}, against "
+            "the value published afterwards (black line). Trend models were too optimistic.",
+            lambda: plotting.plot_hindcast(
+                hindcast(nl, as_of=study.as_of, years=(study.target_year - 1, study.target_year),
+                         models=list(HINDCAST_MODELS), **run),
+                year=study.target_year, target=study.target,
+                title=f"What each model said about {sy} with the data up to {known}")),
+        ReportFigure(
+            "series", "The national series per level",
+            "Canonical monitor indicator per level (share of pupils/students choosing a beta-"
+            "technical programme); hollow markers precede a definition break.",
+            lambda: plotting.plot_series(nl, hue="level")),
+    ]
+    for level in FORECAST_LEVELS:
+        one = drop_short_series(nl.loc[(nl["level"] == level).to_numpy()], min_obs=3)
+        if len(one):
+            figs.append(ReportFigure(
+                f"forecast_{level}", f"Forecast: {level}",
+                f"Observed {level} share and the {DEFAULT_MODEL} forecast with 80% and 95% "
+                f"prediction intervals; the line is the {pct} goal.",
+                lambda one=one: plotting.plot_forecast(
+                    one, forecast(one, until=study.until, **run), target=study.target,
+                    target_year=study.target_year)))
+    figs += [
+        ReportFigure(
+            "scenarios", "Acceleration scenarios per level",
+            f"Baseline trend, the observed Overijssel pace ({study.pace:+g} point a year), "
+            f"stagnation, each level's ambition and the acceleration required for {pct} in "
+            f"{study.target_year} (median and 80% band).",
+            lambda: plotting.plot_scenarios(
+                run_scenarios(nl, scenarios=load_scenarios(), until=study.until,
+                              target=study.target, **run), data=nl, targets=study.target)),
+        ReportFigure(
+            "oost", "Landsdeel Oost against the Netherlands",
+            "Computed the same way from the DUO files for all four regions: mbo participants in "
+            "sector techniek, hbo/wo first-years in CROHO techniek (wo: + natuur), by the "
+            "institution's location.",
+            lambda: plotting.plot_panels(
+                select_series(series, regions=list(OOST_REGIONS), levels=["mbo", "hbo", "wo"],
+                              sexes=["all"], origin="duo"), panel="level", hue="region")),
+    ]
+    return figs

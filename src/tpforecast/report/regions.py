@@ -1,0 +1,148 @@
+"""Regions against the Netherlands (stage 6): the DUO-derived series, computed the same way
+for every region."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from tpforecast.errors import TpModelError
+from tpforecast.forecasting import KEY, reachability
+from tpforecast.models import DEFAULT_MODEL
+from tpforecast.study import DEFAULT_STUDY, Study
+
+__all__ = ["OOST_REGIONS", "regional_change", "regional_comparison", "regional_latest",
+           "regional_reachability"]
+
+#: Regions of the landsdeel-Oost comparison, in reading order.
+OOST_REGIONS: tuple[str, ...] = ("NL", "Oost", "Overijssel", "Gelderland")
+
+
+def _mask(frame: pd.DataFrame, column: str, value: object) -> np.ndarray:
+    return (frame[column] == value).to_numpy(dtype=bool, na_value=False)
+
+
+def regional_comparison(
+    series: pd.DataFrame,
+    *,
+    levels: Sequence[str] | None = None,
+    regions: Sequence[str] = OOST_REGIONS,
+    sex: str = "all",
+    origin: str = "duo",
+    reference: str = "NL",
+) -> pd.DataFrame:
+    """Regional shares next to the national share computed the same way.
+
+    Parameters
+    ----------
+    series
+        Series frame.
+    levels
+        Levels to keep (default: every level with a series in all ``regions``).
+    regions
+        Regions, in display order; must include ``reference``.
+    sex
+        ``all``, ``female`` or ``male``.
+    origin
+        ``duo``: series computed from DUO files, identically for every region (the published
+        national monitor figures use other definitions and are not comparable).
+    reference
+        The region every other is compared with.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level, indicator, region, sex, year, share, share_lo, share_hi, n_tech, n_total,
+        diff_pp`` (share minus the reference share of the same indicator and year, in
+        points) and ``flags``; sorted by level, indicator, region (in ``regions`` order) and
+        year.
+    """
+    if reference not in regions:
+        raise TpModelError(f"regional_comparison: reference {reference!r} not in {list(regions)}")
+    m = (_mask(series, "origin", origin) & _mask(series, "sex", sex)
+         & series["region"].isin(list(regions)).to_numpy() & series["share"].notna().to_numpy())
+    sub = series.loc[m]
+    if levels is None:
+        per = sub.groupby("level")["region"].nunique()
+        levels = sorted(per.index[per == len(regions)])
+    sub = sub.loc[sub["level"].isin(list(levels)).to_numpy()]
+    if sub.empty:
+        raise TpModelError(f"regional_comparison: no {origin} series for levels {list(levels)} "
+                           f"in {list(regions)}")
+    ref = sub.loc[_mask(sub, "region", reference), ["indicator", "level", "year", "share"]]
+    out = sub.merge(ref.rename(columns={"share": "_ref"}), on=["indicator", "level", "year"],
+                    how="left")
+    out["diff_pp"] = (100 * (out["share"] - out["_ref"])).astype("Float64")
+    out["_r"] = out["region"].map({r: i for i, r in enumerate(regions)})
+    out["_l"] = out["level"].map({lv: i for i, lv in enumerate(levels)})
+    out = out.sort_values(["_l", "indicator", "_r", "year"], kind="stable")
+    cols = ["level", "indicator", "region", "sex", "year", "share", "share_lo", "share_hi",
+            "n_tech", "n_total", "diff_pp", "flags"]
+    return out[cols].reset_index(drop=True)
+
+
+def regional_latest(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The shares of the latest year of a :func:`regional_comparison`, one column per region.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``level, indicator``; a column per region (in the comparison's order).
+    """
+    latest = comparison.loc[(comparison["year"] == comparison["year"].max()).to_numpy()]
+    regions = list(pd.unique(latest["region"]))
+    return latest.pivot_table(index=["level", "indicator"], columns="region", values="share",
+                              sort=False)[regions]
+
+
+def regional_change(comparison: pd.DataFrame, *, first: int | None = None,
+                    last: int | None = None) -> pd.DataFrame:
+    """How each region's share changed between two years of a :func:`regional_comparison`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level, region, first_year, first_share, last_year, last_share,
+        change_pp_per_year`` (points per year between the two years).
+    """
+    years = comparison["year"].dropna()
+    first = int(years.min()) if first is None else int(first)
+    last = int(years.max()) if last is None else int(last)
+    share = comparison.pivot_table(index=["level", "region"], columns="year", values="share",
+                                   sort=False)
+    out = pd.DataFrame({"first_year": first, "first_share": share[first],
+                        "last_year": last, "last_share": share[last]})
+    out["change_pp_per_year"] = 100 * (out["last_share"] - out["first_share"]) / (last - first)
+    return out.reset_index()
+
+
+def regional_reachability(
+    comparison: pd.DataFrame,
+    *,
+    targets: pd.DataFrame | None = None,
+    study: Study = DEFAULT_STUDY,
+    models: str = DEFAULT_MODEL,
+) -> pd.DataFrame:
+    """Each series of a :func:`regional_comparison` against its region's own target for the
+    study's target year, with all data.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The :func:`~tpforecast.forecasting.reachability` rows with ``target_year ==
+        study.target_year``, in the comparison's order of levels and regions.
+    """
+    from tpforecast.data.loaders import load_targets
+
+    targets = load_targets() if targets is None else targets
+    reach = reachability(comparison, target=targets, models=models, seed=study.seed,
+                         n_paths=study.n_paths, progress=False)
+    reach = reach.loc[(reach["target_year"] == study.target_year).to_numpy(
+        dtype=bool, na_value=False)]
+    order = {tuple(k): i for i, k in enumerate(
+        comparison[KEY].drop_duplicates().itertuples(index=False))}
+    reach = reach.assign(_o=[order.get(tuple(k), len(order))
+                             for k in reach[KEY].itertuples(index=False)])
+    return reach.sort_values("_o", kind="stable").drop(columns="_o").reset_index(drop=True)

@@ -1,0 +1,238 @@
+"""Sentences for people (stage 6): the lines the notebooks print and the findings of the
+report, made from the library's tidy tables.
+
+A fact is worded once: a probability, a share, a pace or a first year reads the same in a
+notebook line, a report finding and a README table (all through :mod:`tpforecast.formatting`
+and :func:`~tpforecast.report.tables.probability_text`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from tpforecast.forecasting import KEY, series_label, share_counts
+from tpforecast.formatting import is_na, percent, points, school_year, year_range
+from tpforecast.report.tables import TOO_FEW_STATUSES, probability_text
+from tpforecast.study import DEFAULT_STUDY, Study
+
+__all__ = [
+    "acceleration_lines",
+    "combined_text",
+    "diagnostics_text",
+    "evidence_text",
+    "findings",
+    "headline_lines",
+    "own_target_lines",
+    "pace_lines",
+    "regional_lines",
+    "short_series_text",
+    "students_text",
+    "when_lines",
+    "women_lines",
+]
+
+
+def _p_line(who: str, target: Any, year: Any, as_of: Any, p: Any, status: str) -> str:
+    return (f"P({who} >= {percent(target)} in {school_year(year)} | data to "
+            f"{school_year(as_of)}) = {probability_text(p, status)}")
+
+
+def _reached(r: Mapping[str, Any], horizon: int) -> str:
+    """The first year at or above the target of a result row, as text."""
+    return year_range(r["first_year"], r["first_year_lo"], r["first_year_hi"], horizon=horizon,
+                      since=r["at_target_since"], too_few=r["status"] in TOO_FEW_STATUSES)
+
+
+def headline_lines(table: pd.DataFrame) -> str:
+    """Per level of :func:`~tpforecast.report.headline_table`: the probability as seen at
+    ``as_of`` and the share published for the target year."""
+    return "\n".join(
+        _p_line(r.level, r.target, r.target_year, r.as_of, r.p_target, r.status)
+        + f"; observed {percent(r.observed_target_year, na='not published')}"
+        for r in table.itertuples(index=False))
+
+
+def own_target_lines(own: pd.DataFrame) -> str:
+    """Per row of :func:`~tpforecast.report.own_target_reachability`: the probability of the
+    level's own target and what was published for its year (or the next published year)."""
+    return "\n".join(
+        _p_line(r.level, r.target, r.target_year, r.as_of, r.p_target, r.status)
+        + "; observed " + ("not published" if is_na(r.observed) else
+                           f"{percent(r.observed)} in {school_year(r.observed_year)}")
+        for r in own.itertuples(index=False))
+
+
+def regional_lines(reach: pd.DataFrame) -> str:
+    """Per row of a regional :func:`~tpforecast.forecasting.reachability`: the probability, the
+    last share and the pace needed from it."""
+    return "\n".join(
+        _p_line(f"{r.level}, {r.region}", r.target, r.target_year, r.last_year, r.p_target,
+                r.status)
+        + f"; last share {percent(r.last_share, 1)}, needed {points(r.needed_pp_per_year)} "
+          "points a year"
+        for r in reach.itertuples(index=False))
+
+
+def combined_text(combined: pd.DataFrame, observed: pd.DataFrame) -> str:
+    """The combined share of :func:`~tpforecast.forecasting.reachability_combined`, next to
+    what was published (:func:`~tpforecast.forecasting.combined_share`)."""
+    c = combined.iloc[0]
+    who = "combined " + "+".join(str(c["levels"]).split(","))
+    seen = ", ".join(f"{school_year(r.year)} {percent(r.share, 1)}"
+                     for r in observed.itertuples(index=False))
+    return "\n".join([
+        f"weights: {c['weights']}  ({c['weights_source']})",
+        f"{who}: last known {percent(c['last_share'], 1)} ({school_year(c['last_year'])}); "
+        f"projected {school_year(c['target_year'])}: {percent(c['median'], 1)} (80% interval "
+        f"{percent(c['lo_80'], 1)}-{percent(c['hi_80'], 1)})",
+        _p_line("combined", c["target"], c["target_year"], c["as_of"], c["p_target"],
+                c["status"]),
+        f"observed combined: {seen}",
+    ])
+
+
+def women_lines(women: pd.DataFrame) -> str:
+    """Per row of :func:`~tpforecast.report.women_target_progress`: counts, ratio, verdict."""
+    return "\n".join(
+        f"women in technique, {r.region}, {r.level}: {r.baseline_count:,} "
+        f"({school_year(r.baseline_year)}) -> {r.count:,} ({school_year(r.year)}), ratio "
+        f"{r.ratio:.2f} vs target {r.target_ratio:.2f}: {'met' if r.met else 'not met'}"
+        for r in women.itertuples(index=False))
+
+
+def acceleration_lines(table: pd.DataFrame, *, horizon: int = DEFAULT_STUDY.horizon) -> str:
+    """Per level of :func:`~tpforecast.scenarios.acceleration_table`: the extra points a year
+    needed by start year, and when the observed pace reaches the target."""
+    lines = []
+    for key, g in table.groupby(KEY, sort=False):
+        r = g.iloc[0]
+        req = ", ".join(f"from {int(a) + 1}: {points(v)}" for a, v in
+                        zip(g["as_of"], g["extra_pp_per_year"], strict=True))
+        pace = year_range(r["pace_first_year"], r["pace_first_year_lo"],
+                          r["pace_first_year_hi"], horizon=horizon,
+                          since=r["pace_at_target_since"],
+                          too_few=r["pace_status"] in TOO_FEW_STATUSES)
+        lines.append(f"{key[1]}: extra points/year needed for {percent(r['target'])} in "
+                     f"{int(r['target_year'])}: {req}; at {r['pace_pp_per_year']:+g} "
+                     f"point/year: {pace}")
+    return "\n".join(lines)
+
+
+def students_text(runs: pd.DataFrame, *, scenario: str, year: int,
+                  together: Sequence[str]) -> str:
+    """Extra technical pupils/entrants of a scenario in ``year`` per level
+    (:func:`~tpforecast.scenarios.run_scenarios`), and the levels ``together`` summed."""
+    rows = runs.loc[((runs["scenario"] == scenario) & (runs["year"] == year)).to_numpy(
+        dtype=bool, na_value=False)]
+    lines = [f"{r.level}: {scenario} {points(r.extra_pp_per_year)} points/year from "
+             f"{r.start} -> {'n/a' if is_na(r.extra_students) else f'{r.extra_students:+,.0f}'}"
+             f" technical entrants in {school_year(year)} versus no acceleration"
+             for r in rows.itertuples(index=False)]
+    sub = rows.loc[rows["level"].isin(list(together)).to_numpy()]
+    extra = float(sub["extra_students"].sum())
+    base = float((sub["median"] * sub["n_total_proj"]).sum()) - extra
+    info = int(sub["as_of"].iloc[0]) + 1 if len(sub) else year
+    lines.append(f"{'+'.join(together)} together: {round(extra, -3):+,.0f} technical entrants "
+                 f"in {school_year(year)} on top of about {round(base, -3):,.0f} on the trend "
+                 f"of {info} ({extra / base:+.0%})")
+    return "\n".join(lines)
+
+
+def when_lines(when: pd.DataFrame) -> str:
+    """Per series of :func:`~tpforecast.report.when_reached`: where it stands and when it
+    reaches the study's target and its own."""
+    lines = []
+    for _, g in when.groupby(KEY, sort=False):
+        rows = g.to_dict("records")
+        study = next(r for r in rows if r["goal"] == "study")
+        line = (f"{study['level']}: now {percent(study['last_share'])} "
+                f"({school_year(study['last_year'])}); {percent(study['target'])} reached: "
+                f"{_reached(study, study['horizon'])}")
+        line += "".join(f"; its {r['target_kind']} {percent(r['target'])}: "
+                        f"{_reached(r, r['horizon'])}" for r in rows if r["goal"] == "own")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def pace_lines(pace: pd.DataFrame, *, horizon: int = DEFAULT_STUDY.horizon) -> str:
+    """Per series of :func:`~tpforecast.scenarios.years_to_target`: when the target is
+    reached at the extra pace."""
+    return "\n".join(f"{r['level']} at {r['extra_pp_per_year']:+g} point/year, "
+                     f"{percent(r['target'])} reached: {_reached(r, horizon)}"
+                     for r in pace.to_dict("records"))
+
+
+def diagnostics_text(diagnostics: pd.DataFrame) -> str:
+    """The pooled one-step errors of :func:`~tpforecast.forecasting.model_diagnostics`."""
+    p = diagnostics.iloc[-1]
+    return (f"{p['model']} model, one-step errors pooled: n = {p['n_errors']}, mean error "
+            f"{p['mean_error_pp']:+.1f} points, MAE {p['mae_pp']:.1f} points, 80% interval "
+            f"coverage {p['coverage_80']:.0%}")
+
+
+def evidence_text(evidence: pd.DataFrame, *, default: str, horizons: Sequence[int]) -> str:
+    """The evidence for the default model (:func:`~tpforecast.forecasting.default_model_evidence`)."""
+    by = evidence.set_index("model")
+    trend = evidence.loc[~evidence["model"].isin(["naive", "local_level", "auto"]).to_numpy()]
+    best = trend.iloc[0]
+    beat = ", ".join(evidence.loc[evidence["beats_naive"].to_numpy(dtype=bool), "model"])
+    span = f"{min(horizons)}-{max(horizons)}"
+
+    def one(label: str, r: Any) -> str:
+        return f"{label}: MASE {r['mase']:.2f}, 80% coverage {r['coverage_80']:.0%}"
+
+    return "\n".join([f"models that beat naive on MASE at horizons {span}: {beat or 'none'}",
+                      one("naive", by.loc["naive"]),
+                      one(f"best trend model ({best['model']})", best),
+                      one(f"default ({default})", by.loc[default])])
+
+
+def short_series_text(series: pd.DataFrame, *, min_obs: int = 3,
+                      as_of: int | None = None) -> str:
+    """The series with fewer than ``min_obs`` shares (up to ``as_of``): no trend can be fitted."""
+    counts = share_counts(series, as_of=as_of)
+    short = counts.loc[(counts["n_shares"] < min_obs).to_numpy()]
+    upto = f" up to {school_year(as_of)}" if as_of is not None else ""
+    listed = "; ".join(f"{series_label(r[:4])} ({r[4]} shares)"
+                       for r in short.itertuples(index=False))
+    return f"fewer than {min_obs} shares{upto} (no trend can be fitted): {listed or 'none'}"
+
+
+def findings(headline: pd.DataFrame, study: Study = DEFAULT_STUDY) -> list[str]:
+    """Plain-language findings from :func:`~tpforecast.report.headline_table` (no typed-in
+    numbers): the probability as seen at ``as_of``, what happened, the ambitions, the extra
+    growth needed."""
+    pct, ty = percent(study.target), study.target_year
+    items = []
+    known = headline.loc[headline["p_target"].notna().to_numpy()]
+    if len(known):
+        items.append(f"With the data known in {study.as_of + 1} (up to "
+                     f"{school_year(study.as_of)}), the probability of at least {pct} in "
+                     f"{school_year(ty)} was: " + ", ".join(
+                         f"{r.level} {probability_text(r.p_target, r.status)}"
+                         for r in known.itertuples()) + ".")
+    seen = headline.loc[headline["observed_target_year"].notna().to_numpy()]
+    intake = seen.loc[(seen["own_target"] == study.target).to_numpy(dtype=bool, na_value=False)]
+    if len(intake):
+        hit = intake.loc[(intake["observed_target_year"] >= study.target).to_numpy(), "level"]
+        items.append(f"In {school_year(ty)} " + (f"{', '.join(hit)} reached {pct}" if len(hit)
+                     else f"no intake level reached {pct}") + ": " + ", ".join(
+                         f"{r.level} {percent(r.observed_target_year)}"
+                         for r in intake.itertuples()) + ".")
+    amb = headline.loc[(headline["observed_year_before"].notna() & headline["own_target"].notna()
+                        & (headline["own_target"] != study.target)).to_numpy(
+                            dtype=bool, na_value=False)]
+    if len(amb):
+        items.append(f"Against their own ambitions in {school_year(ty - 1)}: " + ", ".join(
+            f"{r.level} {percent(r.observed_year_before)} (ambition {percent(r.own_target)})"
+            for r in amb.itertuples()) + ".")
+    need = headline.loc[(headline["extra_pp_per_year"] > 0).to_numpy(dtype=bool, na_value=False)]
+    if len(need):
+        items.append(f"Reaching {pct} in {ty} from {study.start} would have needed, on top of "
+                     "the trend, " + ", ".join(f"{r.level} {points(r.extra_pp_per_year)} points "
+                                               "a year" for r in need.itertuples())
+                     + f": Overijssel reported about {study.pace:+g} point a year.")
+    return items

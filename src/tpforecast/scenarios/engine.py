@@ -1,0 +1,121 @@
+"""The scenario engine (stage 4): the base futures of every series, and the extra-growth shift.
+
+How a shift works
+-----------------
+Extra growth adds the same deterministic amount to every simulated path: in year ``y`` the
+shift is ``extra_pp_per_year / 100 * W(y)`` with ``W(y) = sum_{k=0}^{y - start} min(1, (k + 1)
+/ (ramp_years + 1))`` (0 before ``start``), so with ``ramp_years=0`` the extra growth is full
+from ``start`` on, and with ``ramp_years=R`` it rises linearly and is full from ``start + R``
+on. After ``end`` (if set) no further extra growth is added: the level gained is kept and the
+base's own trend continues. Because a deterministic shift moves every path equally, the
+quantiles of a scenario are the quantiles of the base plus the shift (then clipped to [0, 1],
+which as a monotone map commutes with quantiles). Extra growth is never added to years already
+observed in the data used: when ``start`` is not after the last observation, it counts from
+the year after it.
+
+Information set and determinism
+-------------------------------
+:class:`Engine` keeps one split of the data per information set (``as_of``) and one
+:class:`~tpforecast.forecasting.Future` per (``as_of``, series, model): every scenario of a
+series shares the same base paths (stable per-series seed, fixed year grid), so a scenario with
+zero extra growth equals ``baseline`` exactly and results do not depend on which other series
+or scenarios are in the run.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from tpforecast.errors import TpModelError, TpNoDataError
+from tpforecast.forecasting.future import Future
+from tpforecast.forecasting.series import SplitSeries, fit_models, split_series
+from tpforecast.models import TrendModel, get_model
+from tpforecast.scenarios.spec import BASES
+
+__all__ = ["LAST_MODEL", "Engine", "Skip", "effective_start", "ramp_weights"]
+
+#: Model that gives the noise of ``base="last"`` (a random walk without drift: its median is
+#: the last observed share).
+LAST_MODEL = "naive"
+
+
+class Skip(NamedTuple):
+    """Why a (series, model) pair has no future: a ``status`` and a ``reason``."""
+
+    status: str
+    reason: str
+
+
+def ramp_weights(years: np.ndarray, start: int, ramp_years: int,
+                 end: int | None = None) -> np.ndarray:
+    """``W(y)``: cumulative years of extra growth in year ``y`` (see the module docstring)."""
+    years = np.asarray(years, dtype=np.int64)
+    if end is not None:
+        years = np.minimum(years, int(end))
+    out = np.zeros(years.shape, dtype=float)
+    if years.size == 0:
+        return out
+    k_max = int(years.max()) - start
+    if k_max < 0:
+        return out
+    w = np.minimum(1.0, (np.arange(k_max + 1) + 1.0) / (ramp_years + 1.0))
+    cum = np.cumsum(w)
+    k = years - start
+    inside = k >= 0
+    out[inside] = cum[k[inside]]
+    return out
+
+
+def effective_start(start: int | None, last_year: int) -> int:
+    """The first year of extra growth: ``start``, but never an observed year."""
+    return last_year + 1 if start is None else max(int(start), last_year + 1)
+
+
+def base_models(base: str, models: list[TrendModel]) -> list[TrendModel]:
+    """The models giving the base future: the trend models, or ``naive`` for ``base="last"``."""
+    if base not in BASES:
+        raise TpModelError(f"base must be one of {', '.join(BASES)}; got {base!r}")
+    return [get_model(LAST_MODEL)] if base == "last" else models
+
+
+class Engine:
+    """Caches the splits per information set and the futures per (as_of, series, model)."""
+
+    def __init__(self, series: pd.DataFrame, seed: int, n_paths: int, end: int) -> None:
+        if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
+            raise TpModelError(f"seed must be an integer; got {seed!r}")
+        if not isinstance(n_paths, int | np.integer) or isinstance(n_paths, bool) or n_paths < 1:
+            raise TpModelError(f"n_paths must be a positive integer; got {n_paths!r}")
+        self.series = series
+        self.full = split_series(series, None)  # checks every series (bad input raises here)
+        self.seed, self.n_paths, self.end = int(seed), int(n_paths), int(end)
+        self._splits: dict[int | None, SplitSeries | Skip] = {None: self.full}
+        self._futures: dict[tuple[Any, ...], Future | Skip] = {}
+
+    def split(self, as_of: int | None) -> SplitSeries | Skip:
+        """The split for an information set, or why there is no series in it."""
+        if as_of not in self._splits:
+            try:
+                self._splits[as_of] = split_series(self.series, as_of)
+            except TpNoDataError as exc:
+                self._splits[as_of] = Skip("no_data", str(exc))
+        return self._splits[as_of]
+
+    def future(self, as_of: int | None, key: tuple[str, ...],
+               model: TrendModel) -> Future | Skip:
+        """The base future of a series (or why it has none)."""
+        ck = (as_of, key, model.name)
+        if ck not in self._futures:
+            split = self.split(as_of)
+            if isinstance(split, Skip) or key not in split.data:
+                self._futures[ck] = Skip("no_data", f"no observation up to as_of={as_of}")
+            else:
+                fits, failed = fit_models([model], key, split.data[key])
+                self._futures[ck] = (
+                    Future.of_model(fits[model.name], key, seed=self.seed,
+                                    n_paths=self.n_paths, end=self.end)
+                    if model.name in fits else Skip(failed[0]["status"], failed[0]["reason"]))
+        return self._futures[ck]

@@ -1,0 +1,86 @@
+"""headline_series (the one headline selection) and the tidy headline_table."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import pandas as pd
+import pytest
+
+import tpforecast as tp
+from tpforecast.report import HEADLINE_LEVELS, headline_display, headline_table
+from tpforecast.study import DEFAULT_STUDY
+
+
+@pytest.fixture(scope="module")
+def headline(bundled_series, bundled_targets) -> pd.DataFrame:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the table must not warn
+        return headline_table(bundled_series, targets=bundled_targets,
+                              study=DEFAULT_STUDY.replace(n_paths=500))
+
+
+def test_headline_series_is_canonical_national_and_ordered(bundled_series):
+    h = tp.headline_series(bundled_series)
+    assert h["canonical"].all() and (h["origin"] == "published").all()
+    assert set(h["region"]) == {"NL"} and set(h["sex"]) == {"all"}
+    assert h["share"].notna().all()
+    assert list(pd.unique(h["level"])) == [lv for lv in HEADLINE_LEVELS if lv in set(h["level"])]
+    assert h.groupby("level")["indicator"].nunique().max() == 1
+
+
+def test_headline_series_elsewhere_is_the_duo_series(bundled_series):
+    h = tp.headline_series(bundled_series, levels=["mbo"], region=["NL", "Oost"])
+    assert set(h.loc[h["region"] == "Oost", "origin"]) == {"duo"}
+    assert set(h.loc[h["region"] == "NL", "origin"]) == {"published"}
+
+
+def test_headline_table_is_tidy(headline):
+    assert headline["level"].tolist() == list(HEADLINE_LEVELS)
+    for col in ["target", "target_year", "as_of", "start", "p_target", "extra_pp_per_year",
+                "first_year", "at_target_since", "status", "reason"]:
+        assert col in headline.columns
+    assert not [c for c in headline.columns if any(ch.isdigit() for ch in c)]  # no years in names
+    assert set(headline["as_of"]) == {DEFAULT_STUDY.as_of}
+
+
+def test_headline_table_values(headline, bundled_series):
+    h = headline.set_index("level")
+    p = h["p_target"].dropna()
+    assert ((p >= 0) & (p <= 1)).all() and len(p) >= 7
+    canon = tp.headline_series(bundled_series)
+    for lv in ["havo", "vwo", "mbo", "hbo", "wo"]:
+        rows = canon.loc[canon["level"] == lv].set_index("year")["share"]
+        assert h.loc[lv, "observed_year_before"] == rows.loc[2019]
+        assert h.loc[lv, "last_year"] == rows.index.max()
+        assert h.loc[lv, "last_share"] == rows.loc[rows.index.max()]
+    assert pd.isna(h.loc["vmbo_bb", "observed_target_year"])  # not published
+    for lv in ["vmbo_gltl", "havo_vwo"]:  # too short: NA with the status and a reason
+        assert pd.isna(h.loc[lv, "p_target"]) and h.loc[lv, "status"] == "too_short"
+        assert "too few" in h.loc[lv, "reason"]
+    assert h.loc["mbo", "p_target"] < 0.05 and h.loc["vwo", "p_target"] > 0.95
+    assert h.loc["mbo", "extra_pp_per_year"] > 0 > h.loc["vwo", "extra_pp_per_year"]
+    assert h.loc["vwo", "at_target_since"] == h.loc["vwo", "first_year"] == 2005
+    assert h.loc["mbo", "model_used"] == "naive"  # 4 points as of 2015
+
+
+def test_headline_extra_matches_the_library(headline, bundled_series):
+    wo = tp.headline_series(bundled_series, levels=["wo"])
+    r = tp.required_acceleration(wo, start=DEFAULT_STUDY.start, n_paths=500)
+    assert math.isclose(float(r["extra_pp_per_year"].iloc[0]),
+                        float(headline.set_index("level").loc["wo", "extra_pp_per_year"]))
+
+
+def test_headline_missing_level(bundled_series):
+    t = headline_table(bundled_series, levels=["havo", "nonexistent_level"],
+                       study=DEFAULT_STUDY.replace(n_paths=200))
+    assert t["status"].iloc[1] == "no_data" and pd.isna(t["last_share"].iloc[1])
+
+
+def test_display_labels_come_from_the_study_columns(headline):
+    shown = headline_display(headline.assign(target_year=2021, as_of=2016, start=2017))
+    assert "P(40% in 2021), as of 2017" in shown.columns
+    assert {"2020/21", "2021/22", "extra from 2017 (pt/yr)"} <= set(shown.columns)
+    row = shown.set_index("level").loc["vwo"]
+    assert row.iloc[-1] == "already (since 2005)"
