@@ -12,7 +12,14 @@ Which rows belong to a level and which of them count as beta-technical is the da
 * ``role = covers``: at least one member row must match each covers rule (``ho`` requires rows
   from both the hbo and the wo file);
 * ``pattern``: a case-insensitive regular expression that must match the *whole* stripped cell
-  (``re.fullmatch``; write ``.*N&T.*`` for "contains N&T");
+  (``re.fullmatch``; write ``.*N&T.*`` for "contains N&T"), or a *lookup* into a classification
+  list of ``data/mappings/``: ``lookup:croho_programmes.csv?level=wo&beta_technical=true#croho_code``
+  matches the cells listed in column ``croho_code`` of the rows with ``level == wo`` and
+  ``beta_technical == true`` (``a|b`` lists alternatives; case-insensitive). The lists keep the
+  judgement per programme, with a reason per row (``croho_programmes.csv``,
+  ``vo_programmes.csv``);
+* ``role = listed``: every member row's cell must be in the lookup (a programme missing from
+  the list is an error, never silently non-technical);
 * ``required = no``: the rule is skipped when the counts lack the column (``ho_sector`` exists
   only in counts stacked by :func:`stack_counts`);
 * ``default = yes`` marks the definition used when ``definition`` is not given.
@@ -35,12 +42,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tpforecast.data.checks import check_vocabulary, require_columns
-from tpforecast.data.mappings import read_mapping
+from tpforecast.data.checks import at, check_vocabulary, did_you_mean, require_columns
+from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
-__all__ = ["known_levels", "load_classification", "stack_counts", "technical_share"]
+__all__ = ["known_levels", "load_classification", "shares_from_sums", "stack_counts",
+           "technical_share", "technical_sums"]
 
 CLASSIFICATION_FILE = "tech_classification.csv"
 HO_SECTOR = "ho_sector"
@@ -49,7 +57,9 @@ HO_SECTOR = "ho_sector"
 PREFERRED_MEASURES = ("exam_candidates",)
 _COUNT_COLUMNS = ("sex", "n", "suppressed", "n_lo", "n_hi")
 _RECORD = ("source", HO_SECTOR, "record", "measure", "year")  # one record's counts
-_ROLES = ("member", "tech", "covers")
+_ROLES = ("member", "tech", "covers", "listed")
+LOOKUP = "lookup:"
+_LOOKUP_FORM = re.compile(r"lookup:(?P<file>[\w.-]+\.csv)(?:\?(?P<query>[^#]*))?#(?P<key>\w+)")
 _SEXES = ("all", "female", "male", "unknown")
 _PARTS = ("female", "male", "unknown")
 _OUTPUT = ["n_tech", "n_total", "n_suppressed", "share", "share_lo", "share_hi"]
@@ -106,6 +116,9 @@ def _check_rule(row: tuple, line: int, path: Path) -> None:
     if not row.column:
         raise TpDataError("bad classification rule: no column", file=path, line=line,
                           column="column", value=row.column, expected="a counts column name")
+    if row.pattern.startswith(LOOKUP):
+        _lookup_values(row.pattern, file=path, line=line)
+        return
     try:
         re.compile(row.pattern)
     except re.error as exc:
@@ -222,6 +235,28 @@ def technical_share(
         Unknown level (listing the known levels) or definition, missing columns, ambiguous or
         unknown measure, no rows of the level, or a covers rule that no row meets.
     """
+    by = list(by)
+    sums = technical_sums(counts, level, by, definition=definition, measure=measure)
+    labels = sums[["level", "definition", "measure"]]
+    return shares_from_sums(sums, by).join(labels)
+
+
+def technical_sums(
+    counts: pd.DataFrame,
+    level: str,
+    by: Sequence[str] = ("year",),
+    *,
+    definition: str | None = None,
+    measure: str | None = None,
+) -> pd.DataFrame:
+    """The sums behind :func:`technical_share`, to be added up over groups before the share.
+
+    Same parameters as :func:`technical_share`. Returns the ``by`` columns, then ``n_tech,
+    n_total, n_suppressed`` (known counts) and ``lo_tech, hi_tech, lo_other, hi_other`` (the
+    bounds of the suppressed technical and other cells), and ``level, definition, measure``.
+    Sums of several groups (provinces into a landsdeel) give the shares of the union with
+    :func:`shares_from_sums`.
+    """
     rules, definition = _rules(level, definition)
     by = list(by)
     source = _source(counts)
@@ -243,10 +278,11 @@ def technical_share(
             expected="counts from a DUO file that covers this level",
         )
     _check_covers(members, rules, level, source)
+    _check_listed(members, rules, source)
     tech = _matches(members, rules, "tech", source)
     members, tech = _select_sex(members.assign(_tech=tech), by, source)
-    result = _aggregate(members, tech, by)
-    return result.assign(level=level, definition=definition, measure=measure or "").astype(
+    sums = _aggregate(members, tech, by)
+    return sums.assign(level=level, definition=definition, measure=measure or "").astype(
         {"level": "str", "definition": "str", "measure": "str"})
 
 
@@ -299,11 +335,55 @@ def _matches(data: pd.DataFrame, rules: pd.DataFrame, role: str, source: str | N
 
 
 def _full_match(values: pd.Series, pattern: str) -> np.ndarray:
-    """Case-insensitive full match, evaluated once per distinct value (fast on long frames)."""
-    regex = re.compile(pattern, re.IGNORECASE)
+    """Case-insensitive full match (or lookup), once per distinct value (fast on long frames)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    hits = np.array([regex.fullmatch(str(u).strip()) is not None for u in uniques], dtype=bool)
+    if pattern.startswith(LOOKUP):
+        listed = _lookup_values(pattern)
+        hits = np.array([str(u).strip().casefold() in listed for u in uniques], dtype=bool)
+    else:
+        regex = re.compile(pattern, re.IGNORECASE)
+        hits = np.array([regex.fullmatch(str(u).strip()) is not None for u in uniques],
+                        dtype=bool)
     return hits[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+@lru_cache(maxsize=64)
+def _lookup_values(pattern: str, *, file: object = None, line: int | None = None
+                   ) -> frozenset[str]:
+    """The (case-folded) cells a ``lookup:`` pattern lists; checked against its file."""
+    where = {"file": file or f"data/mappings/{CLASSIFICATION_FILE}", "line": line,
+             "column": "pattern", "value": pattern}
+    form = _LOOKUP_FORM.fullmatch(pattern)
+    if form is None:
+        raise TpDataError("malformed lookup", **where,
+                          expected="lookup:<file>.csv?<column>=<a|b>&...#<key column>")
+    table = read_mapping(mapping_path(form["file"]), required=[form["key"]])
+    keep = np.ones(len(table), dtype=bool)
+    for condition in filter(None, (form["query"] or "").split("&")):
+        column, _, wanted = condition.partition("=")
+        if column not in table.columns:
+            raise TpDataError(f"lookup column {column!r} is not in {form['file']}", **where,
+                              expected=did_you_mean(column, list(table.columns)))
+        keep &= table[column].isin(wanted.split("|")).to_numpy()
+    if not keep.any():
+        raise TpDataError(f"lookup selects no row of {form['file']}", **where,
+                          expected="conditions that some rows meet")
+    return frozenset(table.loc[keep, form["key"]].str.casefold())
+
+
+def _check_listed(members: pd.DataFrame, rules: pd.DataFrame, source: str | None) -> None:
+    """Every member row's cell must be in the list of each ``listed`` rule."""
+    for rule in rules[rules["role"] == "listed"].itertuples(index=False):
+        hits = _full_match(members[rule.column], rule.pattern)
+        if not hits.all():
+            first = int(np.flatnonzero(~hits)[0])
+            lines = (pd.Series(members["line"].to_numpy(), name="line") if "line" in
+                     members.columns else pd.Series([None] * len(members), name="line"))
+            raise TpDataError(
+                "value missing from the classification list: it cannot be classified",
+                file=source, column=rule.column, value=members[rule.column].iloc[first],
+                expected=f"a value listed by {rule.pattern} (add it to the list, with a "
+                         "reason)", **({} if lines.iloc[first] is None else at(lines, first)))
 
 
 def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source: str | None):
@@ -324,7 +404,7 @@ def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source
 
 
 def _needed_columns(counts: pd.DataFrame, rules: pd.DataFrame, by: list[str]) -> list[str]:
-    wanted = [*by, *_COUNT_COLUMNS, *_RECORD, *rules["column"]]
+    wanted = [*by, *_COUNT_COLUMNS, *_RECORD, *rules["column"], "line"]
     return [c for c in dict.fromkeys(wanted) if c in counts.columns]
 
 
@@ -417,13 +497,14 @@ def _aggregate(data: pd.DataFrame, tech: np.ndarray, by: list[str]) -> pd.DataFr
     if by:
         for column in by:
             parts[column] = data[column].to_numpy()
-        sums = parts.groupby(by, sort=True, dropna=False).sum().reset_index()
-    else:
-        sums = parts.sum().to_frame().T
-    return _shares_from_sums(sums, by)
+        return parts.groupby(by, sort=True, dropna=False).sum().reset_index()
+    return parts.sum().to_frame().T
 
 
-def _shares_from_sums(sums: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def shares_from_sums(sums: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Shares and bounds from the sums of :func:`technical_sums` (added up over groups)."""
+    by = list(by)
+
     def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
         num, den = num.astype("Float64"), den.astype("Float64")
         return (num / den.where(den > 0)).astype("Float64")
