@@ -8,7 +8,7 @@ The lookup tables are derived from the CBS reference files in
 Name matching follows the MANIFEST's recipe:
 
 1. Normalise both sides (:func:`normalize_name`): strip accents (NFKD), upper-case, drop
-   DUO's `` C.A.`` (cum annexis), turn parentheses into a trailing token (``Bergen (NH.)`` ->
+   DUO's `` C.A.`` (cum annexis) and apostrophes (the older vo file writes ``S GRAVENHAGE``), turn parentheses into a trailing token (``Bergen (NH.)`` ->
    ``BERGEN NH``), replace ``-`` and ``.`` by a space, collapse spaces, then split a trailing
    province token (``OV``, ``GLD``, ``NH``, ..., see ``data/mappings/province_hints.csv``) off as a
    *province hint*.
@@ -101,7 +101,7 @@ def normalize_name(name: str, hints: Iterable[str] | None = None) -> tuple[str, 
     tokens = set(province_hints()) if hints is None else set(hints)
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().upper()
     text = re.sub(r"\s+C\.?\s*A\.?\s*$", "", text.strip())  # DUO's "NUENEN C.A."
-    text = re.sub(r"[()]", " ", text)
+    text = re.sub(r"[()]", " ", text).replace("'", "")  # 'S-GRAVENHAGE = S GRAVENHAGE
     text = " ".join(re.sub(r"[-.]", " ", text).split())
     head, _, last = text.rpartition(" ")
     if head and last in tokens:
@@ -465,3 +465,33 @@ def _read_mapping(name: str, required: list[str]) -> pd.DataFrame:
 
 def _require_columns(table: pd.DataFrame, required: list[str], path: Path) -> None:
     require_columns(table.columns, required, file=path, line=1)
+
+
+# ----------------------------------------------------------------------------------------------
+# vo school locations
+# ----------------------------------------------------------------------------------------------
+
+VO_ADDRESS_LIST = "duo-vo-cito/alle-vestigingen-vo.csv"
+
+
+def vo_location_provinces(raw_dir: str | Path) -> dict[str, str]:
+    """School location code (BRIN + two digits, ``00AH00``) -> province, from DUO's address
+    list of vo locations (``alle-vestigingen-vo.csv``, ISO-8859-1, a snapshot of about 2019).
+
+    Raises
+    ------
+    TpDataError
+        A missing column, a repeated location code or an unknown province name.
+    """
+    from tpforecast.data.duo import read_duo_table  # the one reader of DUO tables
+
+    path = Path(raw_dir) / VO_ADDRESS_LIST
+    table = read_duo_table(path).frame
+    _require_columns(table, ["PROVINCIE", "VESTIGINGSNUMMER"], path)
+    lines = pd.Series(table.index.to_numpy(), name="line")
+    from tpforecast.data.checks import check_unique
+
+    check_unique(table, ["VESTIGINGSNUMMER"], file=path, lines=lines, column="VESTIGINGSNUMMER",
+                 what="school location")
+    provinces = canonical_province(table["PROVINCIE"].rename("PROVINCIE"))
+    return dict(zip(table["VESTIGINGSNUMMER"], provinces, strict=True))
