@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.data.derive import SERIES_COLUMNS, derive_duo_series, load_duo_indicators
+from tpforecast.data.derive import (
+    DEFAULT_REGIONS,
+    SERIES_COLUMNS,
+    derive_duo_series,
+    load_duo_indicators,
+)
 from tpforecast.data.shares import technical_share
 from tpforecast.errors import TpDataError
 from tpforecast.paths import shared_dir
@@ -17,6 +22,8 @@ RAW = shared_dir() / "data" / "raw"
 KEY = ["indicator", "level", "region", "sex", "year"]
 REGIONS = {"NL", "Oost", "Overijssel", "Gelderland"}
 VO_LEVELS = {"vmbo_bb", "vmbo_kb", "vmbo_bbkb", "vmbo_gl", "vmbo_tl", "vmbo_gltl", "vmbo_lwt"}
+# the indicators of the four synthetic files (the 2019 releases only, regex definitions)
+SYNTHETIC_SPEC = Path(__file__).parent / "synthetic_duo_indicators.csv"
 
 
 def needs_shared(test):
@@ -101,7 +108,7 @@ def synthetic_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def synthetic_series(synthetic_raw: Path) -> pd.DataFrame:
-    return derive_duo_series(synthetic_raw)
+    return derive_duo_series(synthetic_raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
 
 
 def value(series: pd.DataFrame, **key: object) -> pd.Series:
@@ -137,7 +144,7 @@ def test_synthetic_frame_shape(synthetic_series: pd.DataFrame) -> None:
     assert set(synthetic_series["sex"]) == {"all", "female", "male"}
     assert set(synthetic_series["origin"]) == {"duo"}
     assert not synthetic_series["canonical"].any()
-    expected = load_duo_indicators()[["indicator", "level"]].drop_duplicates()
+    expected = load_duo_indicators(SYNTHETIC_SPEC)[["indicator", "level"]].drop_duplicates()
     got = synthetic_series[["indicator", "level"]].drop_duplicates().reset_index(drop=True)
     pd.testing.assert_frame_equal(
         got, expected.sort_values(["indicator", "level"]).reset_index(drop=True)
@@ -184,13 +191,13 @@ def test_synthetic_vo_levels_and_flags(synthetic_series: pd.DataFrame) -> None:
 
 
 def test_synthetic_is_deterministic(synthetic_raw: Path, synthetic_series: pd.DataFrame) -> None:
-    again = derive_duo_series(synthetic_raw)
+    again = derive_duo_series(synthetic_raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
     assert to_csv_bytes(again) == to_csv_bytes(synthetic_series)
 
 
 def test_unknown_region(synthetic_raw: Path) -> None:
     with pytest.raises(TpDataError, match="unknown region") as exc:
-        derive_duo_series(synthetic_raw, regions=("NL", "Twente"))
+        derive_duo_series(synthetic_raw, regions=("NL", "Twente"), indicators=SYNTHETIC_SPEC)
     assert exc.value.value == "Twente"
 
 
@@ -203,7 +210,7 @@ def test_synthetic_unmapped_place_is_an_error(tmp_path: Path, synthetic_raw: Pat
     mbo = raw / "duo-tekkieworden" / "mbo_inscriptions_2019.csv"
     mbo.write_text(SYNTHETIC_MBO.replace("AMSTERDAM", "ATLANTIS"), encoding="utf-8")
     with pytest.raises(TpDataError, match="match no province") as exc:
-        derive_duo_series(raw)
+        derive_duo_series(raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
     assert exc.value.value == ["ATLANTIS"]
 
 
@@ -212,10 +219,15 @@ def test_indicator_file_describes_every_indicator() -> None:
     assert (table["description"].str.len() > 20).all()
     assert set(table["indicator"]) == {
         "duo_mbo_participants_sector",
-        "duo_ho_first_years_croho",
+        "duo_ho_intake_programme",
+        "duo_ho_intake_sector",
+        "duo_hbo_intake_ad",
+        "duo_hbo_enrolment_croho",
+        "duo_hbo_enrolment_programme",
         "duo_vo_exam_nt",
         "duo_vo_exam_nprofile",
         "duo_vo_exam_techprofile",
+        "duo_vo_pupils_profile",
     }
     assert table["indicator"].str.startswith("duo_").all()
 
@@ -240,13 +252,20 @@ def series() -> pd.DataFrame:
 def test_real_series_coverage(series: pd.DataFrame) -> None:
     assert list(series.columns) == SERIES_COLUMNS
     assert not series.duplicated(KEY).any()
-    years = series.groupby("level")["year"].agg(lambda y: sorted(set(y)))
-    for level in ("mbo", "hbo", "wo", "ho"):
-        assert years[level] == [2015, 2016, 2017, 2018, 2019]
-    for level in VO_LEVELS | {"havo", "vwo"}:
-        assert years[level] == [2019, 2020, 2021, 2022, 2023]
-    per_series = series.groupby(["indicator", "level", "region", "sex"]).size()
-    assert len(per_series) == 15 * 4 * 3 and (per_series == 5).all()
+    years = series.groupby(["indicator", "level"])["year"].agg(lambda y: sorted(set(y)))
+    assert years[("duo_mbo_participants_sector", "mbo")] == list(range(2015, 2020))
+    assert years[("duo_ho_intake_programme", "hbo")] == list(range(2015, 2025))
+    assert years[("duo_ho_intake_programme", "wo")] == list(range(2013, 2020))
+    assert years[("duo_hbo_enrolment_croho", "hbo")] == list(range(2014, 2019))
+    for level in ("havo", "vwo"):
+        assert years[("duo_vo_exam_nprofile", level)] == list(range(2014, 2024))
+    for level in ("vmbo_bb", "vmbo_kb"):
+        assert years[("duo_vo_exam_techprofile", level)] == list(range(2014, 2024))
+        assert years[("duo_vo_pupils_profile", level)] == [2019]
+    assert set(series["region"]) == {"NL", "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest",
+                                     "Groningen", "Friesland", "Drenthe", "Overijssel",
+                                     "Flevoland", "Gelderland", "Utrecht", "Noord-Holland",
+                                     "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg"}
     assert series["share"].between(0, 1).all()
     known = series["share"].notna()
     assert (series.loc[known, "share_lo"] <= series.loc[known, "share"]).all()
@@ -259,10 +278,6 @@ def test_real_series_coverage(series: pd.DataFrame) -> None:
     [
         ("duo_mbo_participants_sector", "mbo", 2015, 28.0),
         ("duo_mbo_participants_sector", "mbo", 2019, 26.7),
-        ("duo_ho_first_years_croho", "hbo", 2015, 20.9),
-        ("duo_ho_first_years_croho", "hbo", 2019, 20.8),
-        ("duo_ho_first_years_croho", "wo", 2015, 23.2),
-        ("duo_ho_first_years_croho", "wo", 2019, 23.0),
         ("duo_vo_exam_nt", "havo", 2019, 19.0),
         ("duo_vo_exam_nt", "havo", 2023, 14.3),
         ("duo_vo_exam_nt", "vwo", 2019, 43.8),
@@ -293,7 +308,7 @@ def test_real_oost_is_overijssel_plus_gelderland(series: pd.DataFrame) -> None:
 
 @needs_shared
 def test_real_female_and_male_add_up_to_all_for_ho(series: pd.DataFrame) -> None:
-    ho = series[series["indicator"] == "duo_ho_first_years_croho"]
+    ho = series[(series["indicator"] == "duo_ho_intake_sector") & (series["year"] <= 2019)]
     wide = ho.pivot_table(index=["level", "region", "year"], columns="sex", values="n_total")
     assert (wide["female"] + wide["male"] == wide["all"]).all()
 
@@ -305,8 +320,10 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
         assert tokens == sorted(tokens) and "institution_location" in tokens
     mbo = series[series["level"] == "mbo"]
     assert mbo["flags"].str.contains("participants_not_entrants").all()
-    vo = series[series["indicator"].str.startswith("duo_vo_")]
+    vo = series[series["indicator"].str.startswith("duo_vo_exam")]
     assert vo["flags"].str.contains("exam_candidates_proxy").all()
+    pupils = series[series["indicator"] == "duo_vo_pupils_profile"]
+    assert not pupils["flags"].str.contains("proxy").any()
     assert vo["flags"].str.contains("suppressed_cells").any()
     assert not series.loc[series["level"] == "mbo", "flags"].str.contains("suppressed").any()
     for source in set(series["source"]):
@@ -314,7 +331,9 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
         for part in source.split(" | "):
             assert part.startswith("shared/data/raw/")
             assert (RAW.parents[2] / part).is_file(), part
-    assert series["edition"].str.startswith("DUO release").all()
+    assert series["edition"].str.startswith("DUO").all()
+    star = series[series["source"].str.contains("star")]
+    assert star["edition"].str.contains("not DUO's own file").all()
 
 
 @needs_shared
@@ -322,11 +341,11 @@ def test_real_values_equal_technical_share(series: pd.DataFrame) -> None:
     from tpforecast.data.duo import read_duo
 
     vo = read_duo(RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv")
-    direct = technical_share(vo, "vwo", by=("sex", "year"), definition="nprofile")
+    direct = technical_share(vo, "vwo", by=("sex", "year"), definition="exam_nprofile")
     derived = series[
         (series["indicator"] == "duo_vo_exam_nprofile")
         & (series["level"] == "vwo")
-        & (series["region"] == "NL")
+        & (series["region"] == "NL") & (series["year"] >= 2019)
     ].reset_index(drop=True)
     for column in ("n_tech", "n_total", "share", "share_lo", "share_hi"):
         assert derived[column].tolist() == direct[column].tolist(), column
@@ -339,7 +358,7 @@ def test_real_rebuild_is_byte_identical(series: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("drop_edition", "duplicate", "line", "column"),
-    [(False, True, 3, "indicator,level"), (True, False, 1, "edition")],
+    [(False, True, 3, "indicator,level,files"), (True, False, 1, "edition")],
 )
 def test_synthetic_duo_indicators_bad_file(
     tmp_path: Path, drop_edition: bool, duplicate: bool, line: int, column: str
