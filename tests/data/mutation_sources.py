@@ -554,6 +554,9 @@ def all_sources() -> list[Source]:
         wo = Duo("duo_wo_2013", RAW / "duo-wo-eerstejaars-2013-2017" / "eerstejaars.csv", 10)
         kinds += [mbo, hbo, vo, wo, DuoJson("duo_json_records", hbo, "records"),
                   DuoJson("duo_json_columns", mbo, "columns"), Figures()]
+        from mutation_sources_regional import regional_sources  # the issue-10 readers
+
+        kinds += regional_sources()
     return kinds
 
 

@@ -174,6 +174,12 @@ def parse_header(names: list[str], colmap: ColumnMap, path: object) -> Header:
             counts.append(CountColumn(header, measure or snake_case(word), sex, year, grade))
         elif _YEAR_LIKE.search(header) and key not in colmap.columns:
             _raise_year_like(header, colmap, path)
+        elif any(key.startswith(word) for word in colmap.grade_measures):
+            raise TpDataError("a year-in-school count header that cannot be read (as a "
+                              "classification column its counts would be lost)", file=path,
+                              line=1, column=header, value=header,
+                              expected="e.g. 'LEER- OF VERBLIJFSJAAR 4 - MAN' (a year in school "
+                                       "1-9, then MAN, VROUW, TOTAAL or ONBEKEND)")
         else:
             classes.append(header)
     if not counts:
