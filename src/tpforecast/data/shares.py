@@ -241,14 +241,8 @@ def technical_share(
     return shares_from_sums(sums, by).join(labels)
 
 
-def technical_sums(
-    counts: pd.DataFrame,
-    level: str,
-    by: Sequence[str] = ("year",),
-    *,
-    definition: str | None = None,
-    measure: str | None = None,
-) -> pd.DataFrame:
+def technical_sums(counts: pd.DataFrame, level: str, by: Sequence[str] = ("year",), *,
+                   definition: str | None = None, measure: str | None = None) -> pd.DataFrame:
     """The sums behind :func:`technical_share`, to be added up over groups before the share.
 
     Same parameters as :func:`technical_share`. Returns the ``by`` columns, then ``n_tech,
