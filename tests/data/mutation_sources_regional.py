@@ -6,15 +6,30 @@ vo pupil file 2019 (year-in-school columns) and the Parquet star schema 2020-202
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 from mutation_sources import Duo, careful_cell
-from mutations import RAW, Read, Refused, Source, Variant, careful_csv, join_lines, split_lines
+from mutations import (
+    RAW,
+    Read,
+    Refused,
+    Source,
+    Variant,
+    careful_csv,
+    fields_of,
+    head,
+    join_lines,
+    line_of,
+    split_lines,
+)
 
 from tpforecast.data.duo import read_duo
+from tpforecast.data.shares import technical_share
+from tpforecast.paths import data_dir
 
 STAR = RAW / "duo-hbo-2020-2024-star"
 _PUPIL_SEX = {"MAN": "male", "VROUW": "female"}
@@ -169,6 +184,60 @@ class StarFact(Source):
                            Refused(key, row=len(doubled), match="duplicate"))
 
 
+class Classified(Source):
+    """A vo exam file classified by its level's listed definition (``vo_programmes.csv``): a
+    programme name missing from the list is refused at its line, with a did-you-mean, for the
+    vmbo leerwegen as for havo/vwo; a misspelt name of *another* leerweg is refused too, since
+    it could belong to the level (never silently left out)."""
+
+    def __init__(self, kind: str, path: Path, records: int, level: str, definition: str,
+                 misspelt: list[tuple[str, str]]) -> None:
+        super().__init__(kind, ";", head(path, records))
+        self.level, self.definition, self.misspelt = level, definition, misspelt
+
+    def read(self, path: Path) -> pd.DataFrame:
+        return technical_share(read_duo(path), self.level, definition=self.definition)
+
+    def careful(self, content: bytes, lines: tuple[int, ...] | None) -> pd.DataFrame:
+        """n_tech and n_total per year with plain pandas: the list's programmes of the level,
+        technical where the list says so (candidates: the TOTAAL columns)."""
+        frame = careful_csv(content, ";")
+        listed = pd.read_csv(data_dir() / "mappings" / "vo_programmes.csv", dtype=str)
+        listed = listed[(listed["column"] == "OPLEIDINGSNAAM") & (listed["level"] == self.level)
+                        & listed["role"].isin(["tech", "nontech"])]
+        tech_names = set(listed.loc[listed[_TECH[self.definition]] == "true", "value"])
+        member = frame[frame["OPLEIDINGSNAAM"].isin(set(listed["value"]))]
+        rows = []
+        for column in [c for c in frame.columns if c.startswith("EXAMENKANDIDATEN")
+                       and c.endswith("- TOTAAL")]:
+            counts = pd.to_numeric(member[column].replace("", "0"))
+            tech = member["OPLEIDINGSNAAM"].isin(tech_names).to_numpy()
+            rows.append({"year": int(column.split()[2][:4]), "n_tech": int(counts[tech].sum()),
+                         "n_total": int(counts.sum())})
+        return pd.DataFrame(rows)
+
+    def assert_same(self, got: pd.DataFrame, want: pd.DataFrame) -> None:
+        mine = got[["year", "n_tech", "n_total"]].astype(int).reset_index(drop=True)
+        pd.testing.assert_frame_equal(mine, want, check_dtype=False)
+
+    def variants(self) -> Iterator[Variant]:
+        yield self.variant("as_is", self.base, Read(self.base))
+        lines = split_lines(self.base)
+        column = self.header_names.index("OPLEIDINGSNAAM")
+        for name, wrong in self.misspelt:
+            index = next(i for i, line in enumerate(lines)
+                         if i and fields_of(line, ";")[column] == name)
+            fields = fields_of(lines[index], ";")
+            fields[column] = wrong
+            changed = [*lines[:index], line_of(fields, ";"), *lines[index + 1:]]
+            yield self.variant(f"unlisted_{wrong}", join_lines(changed),
+                               Refused("opleidingsnaam", line=index + 1,
+                                       match=f"did you mean {re.escape(name)}"))
+
+
+_TECH = {"exam_techsector": "technical", "exam_nprofile": "n_profile", "exam_nt": "nt_profile"}
+
+
 def regional_sources() -> list[Source]:
     return [
         Duo("duo_vo_2014", RAW / "duo-vo-cito" / "examenkandidaten-en-geslaagden-2014-2019.csv",
@@ -181,4 +250,15 @@ def regional_sources() -> list[Source]:
                12),
         StarFact("duo_star_first_years", "feit_eerstejaars.parquet", 12),
         StarFact("duo_star_by_sex", "feit_eerstejaars_geslacht.parquet", 12),
+        *[Classified(f"duo_vo_listed_{level}", RAW / "duo-vo-cito"
+                     / "examenkandidaten-en-geslaagden-2014-2019.csv", 60, level, definition,
+                     misspelt)
+          for level, definition, misspelt in [
+              ("vmbo_bb", "exam_techsector", [("VMBO LWT - techniek", "VMBO LWT - techniekk"),
+                                              ("VMBO B - intersectoraal", "VMBO B - intersectoral"),
+                                              ("VMBO K - intersectoraal", "VMBO K intersectoraal"),
+                                              ("VMBO T", "VMBO T -")]),
+              ("vmbo_tl", "exam_techsector", [("VMBO T - techniek", "VMBO T - techneik")]),
+              ("havo", "exam_nprofile", [("HAVO - N&T / N&G", "HAVO - N&T/ N&G")]),
+              ("vwo", "exam_nt", [("VWO - N&T", "VWO - N & T")])]],
     ]

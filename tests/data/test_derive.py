@@ -21,8 +21,9 @@ from tpforecast.paths import shared_dir
 RAW = shared_dir() / "data" / "raw"
 KEY = ["indicator", "level", "region", "sex", "year"]
 REGIONS = {"NL", "Oost", "Overijssel", "Gelderland"}
-VO_LEVELS = {"vmbo_bb", "vmbo_kb", "vmbo_bbkb", "vmbo_gl", "vmbo_tl", "vmbo_gltl", "vmbo_lwt"}
-# the indicators of the four synthetic files (the 2019 releases only, regex definitions)
+VO_LEVELS = {"vmbo_bb", "vmbo_kb", "vmbo_bbkb", "vmbo_gl", "vmbo_tl", "vmbo_gltl"}
+# the indicators of the four synthetic files (the 2019 releases only; the vo definitions are
+# the listed ones of the real build, so every programme name below is in vo_programmes.csv)
 SYNTHETIC_SPEC = Path(__file__).parent / "synthetic_duo_indicators.csv"
 
 
@@ -173,12 +174,18 @@ def test_synthetic_vo_levels_and_flags(synthetic_series: pd.DataFrame) -> None:
     assert set(vo["level"]) == VO_LEVELS | {"havo", "vwo"}
     assert set(vo["year"]) == {2019}
     assert vo["flags"].str.contains("exam_candidates_proxy").all()
-    lwt = vo[vo["level"] == "vmbo_lwt"].set_index(["region", "sex"])
-    # only Overijssel (Enschede) has a suppressed total, so only its regions carry the flag
-    assert lwt.loc[("Overijssel", "all"), "flags"].endswith(";suppressed_cells")
-    assert lwt.loc[("Oost", "all"), "flags"].endswith(";suppressed_cells")
-    assert "suppressed_cells" not in lwt.loc[("Gelderland", "all"), "flags"]
-    assert "suppressed_cells" not in lwt.loc[("Overijssel", "male"), "flags"]
+    bb = vo[(vo["level"] == "vmbo_bb") & (vo["indicator"] == "duo_vo_exam_techprofile")
+            ].set_index(["region", "sex"])
+    # LWT is pooled into bb; only Overijssel (Enschede) has a suppressed LWT total, so only
+    # its regions carry the flag
+    assert bb.loc[("Overijssel", "all"), "flags"].endswith(";suppressed_cells")
+    assert bb.loc[("Oost", "all"), "flags"].endswith(";suppressed_cells")
+    assert "suppressed_cells" not in bb.loc[("Gelderland", "all"), "flags"]
+    assert "suppressed_cells" not in bb.loc[("Overijssel", "male"), "flags"]
+    # Gelderland (Nijmegen: programme i has 20 + i men and i women): B techniek 30,
+    # B economie 32, LWT techniek 46, LWT economie 48: LWT counts in bb
+    nijmegen = bb.loc[("Gelderland", "all")]
+    assert (nijmegen["n_tech"], nijmegen["n_total"]) == (30 + 46, 30 + 32 + 46 + 48)
     nt = value(
         synthetic_series,
         indicator="duo_vo_exam_nt",

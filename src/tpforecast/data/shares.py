@@ -18,8 +18,9 @@ Which rows belong to a level and which of them count as beta-technical is the da
   ``beta_technical == true`` (``a|b`` lists alternatives; case-insensitive). The lists keep the
   judgement per programme, with a reason per row (``croho_programmes.csv``,
   ``vo_programmes.csv``);
-* ``role = listed``: every member row's cell must be in the lookup (a programme missing from
-  the list is an error, never silently non-technical);
+* ``role = listed``: every cell of the rule's column must be in the lookup, on the rows that
+  the member rules on *other* columns select (a programme missing from the list is an error
+  with a did-you-mean, never silently non-technical or left out of its level);
 * ``required = no``: the rule is skipped when the counts lack the column (``ho_sector`` exists
   only in counts stacked by :func:`stack_counts`);
 * ``default = yes`` marks the definition used when ``definition`` is not given.
@@ -261,6 +262,7 @@ def technical_sums(counts: pd.DataFrame, level: str, by: Sequence[str] = ("year"
                                if classes else np.arange(len(counts)))
     data = counts[_needed_columns(counts, rules, by)]  # narrow first: filtering is then cheap
     keep, measure = _measure_rows(data, measure, source)
+    _check_listed(data[keep], rules, source)
     keep &= _matches(data, rules, "member", source)
     members = data[keep]
     if members.empty:
@@ -272,7 +274,6 @@ def technical_sums(counts: pd.DataFrame, level: str, by: Sequence[str] = ("year"
             expected="counts from a DUO file that covers this level",
         )
     _check_covers(members, rules, level, source)
-    _check_listed(members, rules, source)
     tech = _matches(members, rules, "tech", source)
     members, tech = _select_sex(members.assign(_tech=tech), by, source)
     sums = _aggregate(members, tech, by)
@@ -341,10 +342,16 @@ def _full_match(values: pd.Series, pattern: str) -> np.ndarray:
     return hits[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
-@lru_cache(maxsize=64)
 def _lookup_values(pattern: str, *, file: object = None, line: int | None = None
                    ) -> frozenset[str]:
     """The (case-folded) cells a ``lookup:`` pattern lists; checked against its file."""
+    return frozenset(v.casefold() for v in _lookup_listed(pattern, file=file, line=line))
+
+
+@lru_cache(maxsize=64)
+def _lookup_listed(pattern: str, *, file: object = None, line: int | None = None
+                   ) -> tuple[str, ...]:
+    """The cells a ``lookup:`` pattern lists, as written in its file, sorted and distinct."""
     where = {"file": file or f"data/mappings/{CLASSIFICATION_FILE}", "line": line,
              "column": "pattern", "value": pattern}
     form = _LOOKUP_FORM.fullmatch(pattern)
@@ -362,22 +369,27 @@ def _lookup_values(pattern: str, *, file: object = None, line: int | None = None
     if not keep.any():
         raise TpDataError(f"lookup selects no row of {form['file']}", **where,
                           expected="conditions that some rows meet")
-    return frozenset(table.loc[keep, form["key"]].str.casefold())
+    return tuple(sorted(set(table.loc[keep, form["key"]])))
 
 
-def _check_listed(members: pd.DataFrame, rules: pd.DataFrame, source: str | None) -> None:
-    """Every member row's cell must be in the list of each ``listed`` rule."""
+def _check_listed(rows: pd.DataFrame, rules: pd.DataFrame, source: str | None) -> None:
+    """Every cell of a ``listed`` rule's column must be in its list, on the rows of the level
+    as the member rules on *other* columns select them (vmbo exam rows: ``ONDERWIJSTYPE VO``
+    is VMBO, whatever the programme name), so a name missing from the list is refused with a
+    did-you-mean, never silently left out of the level."""
     for rule in rules[rules["role"] == "listed"].itertuples(index=False):
-        hits = _full_match(members[rule.column], rule.pattern)
+        scope = rows[_matches(rows, rules[rules["column"] != rule.column], "member", source)]
+        hits = _full_match(scope[rule.column], rule.pattern)
         if not hits.all():
             first = int(np.flatnonzero(~hits)[0])
-            lines = (pd.Series(members["line"].to_numpy(), name="line") if "line" in
-                     members.columns else pd.Series([None] * len(members), name="line"))
+            value = scope[rule.column].iloc[first]
+            where = at(pd.Series(scope["line"].to_numpy(), name="line"), first) if (
+                "line" in scope.columns and pd.notna(scope["line"].iloc[first])) else {}
             raise TpDataError(
                 "value missing from the classification list: it cannot be classified",
-                file=source, column=rule.column, value=members[rule.column].iloc[first],
-                expected=f"a value listed by {rule.pattern} (add it to the list, with a "
-                         "reason)", **({} if lines.iloc[first] is None else at(lines, first)))
+                file=source, column=rule.column, value=value, **where,
+                expected=f"{did_you_mean(value, list(_lookup_listed(rule.pattern)))} (a value "
+                         f"listed by {rule.pattern}; add it to the list, with a reason)")
 
 
 def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source: str | None):
