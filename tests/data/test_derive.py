@@ -382,3 +382,14 @@ def test_synthetic_duo_indicators_bad_file(
     message = str(exc.value)
     assert str(path) in message and f"line {line}" in message
     assert f"column {column!r}" in message
+
+
+def test_synthetic_undated_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "synthetic_duo_indicators.csv"
+    text = SYNTHETIC_SPEC.read_text(encoding="utf-8")
+    path.write_text(text.replace("DUO release 2019 (via rmania/tekkieworden @8c34d5a)",
+                                 "DUO release 2031", 1), encoding="utf-8")
+    with pytest.raises(TpDataError, match="without a date") as exc:
+        load_duo_indicators(path)
+    assert (exc.value.line, exc.value.column, exc.value.value) == (2, "edition",
+                                                                   "DUO release 2031")

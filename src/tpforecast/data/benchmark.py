@@ -168,6 +168,8 @@ def _anchored(proxy: pd.DataFrame, pupils: pd.DataFrame, indicator: str) -> pd.D
     factor = out["anchor"].astype("Float64")
     outside = ~out["anchor"].between(*ANCHOR_BAND)
     extra = [{"anchored"} | ({"anchor_outside_band"} if o else set()) for o in outside]
+    if pupils.empty:  # no pupil file (a vintage before its release): nothing is anchored
+        return out.iloc[0:0][SERIES_COLUMNS]
     return _scaled(out, factor, indicator, extra,
                    source_extra=pupils["source"].iloc[0], edition_extra=pupils["edition"].iloc[0])
 

@@ -35,7 +35,7 @@ from tpforecast.data.regions import (
     vo_location_provinces,
 )
 from tpforecast.data.shares import shares_from_sums, stack_counts, technical_sums
-from tpforecast.data.tables import load_breaks
+from tpforecast.data.tables import load_breaks, load_editions
 from tpforecast.errors import TpDataError
 
 __all__ = ["DEFAULT_REGIONS", "all_regions", "derive_duo_series", "load_duo_indicators"]
@@ -70,7 +70,8 @@ def load_duo_indicators(path: str | Path | None = None) -> pd.DataFrame:
     ------
     TpDataError
         Missing column, an empty required cell, a repeated (indicator, level, files), an
-        unknown region kind or a malformed ``years`` range.
+        unknown region kind, a malformed ``years`` range, or an edition without a release date
+        in ``editions.csv`` (vintages need it: a DUO row exists from its release on).
     """
     path = Path(path) if path is not None else mapping_path("duo_indicators.csv")
     table = read_mapping(path, required=_INDICATOR_COLUMNS, key=("indicator", "level", "files"),
@@ -82,6 +83,14 @@ def load_duo_indicators(path: str | Path | None = None) -> pd.DataFrame:
                               column="region_kind", value=row.region_kind,
                               expected=f"one of {', '.join(_REGION_KINDS)}")
         _year_range(row.years, path, int(row.line))
+    dated = set(load_editions()["source_edition"])
+    undated = table[~table["edition"].isin(dated)]
+    if not undated.empty:
+        raise TpDataError("DUO release without a date", file=path,
+                          line=int(undated["line"].iloc[0]), column="edition",
+                          value=undated["edition"].iloc[0],
+                          expected="an edition with its release date in "
+                                   "data/mappings/editions.csv")
     return table
 
 
@@ -225,7 +234,8 @@ def _flag_breaks(series: pd.DataFrame) -> pd.DataFrame:
     """``pre_break:<id>`` on values before a ``flag`` break of ``breaks.csv`` (file joins,
     the vmbo reform), as the cleaning does for the published figures."""
     rules = load_breaks()
-    rules = rules[(rules["action"] == "flag") & rules["first_year"].notna()]
+    rules = rules[(rules["action"] == "flag") & rules["first_year"].notna()
+                  & rules["edition_before"].isna()]
     flags = series["flags"].to_numpy(dtype=object).copy()
     for rule in rules.itertuples(index=False):
         hit = (series["indicator"].eq(rule.indicator) & series["year"].lt(rule.first_year)
