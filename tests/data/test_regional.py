@@ -329,3 +329,77 @@ def test_synthetic_doubled_carriage_returns(tmp_path: Path) -> None:
     result = read_duo_result(path)
     assert result.frame["line"].tolist() == [2, 2]
     assert result.notes["message"].str.contains("doubled carriage return").any()
+
+
+@pytest.fixture
+def star_copy(tmp_path: Path) -> Path:
+    copy = tmp_path / "star"
+    copy.mkdir()
+    for path in (RAW / "duo-hbo-2020-2024-star").glob("*.parquet"):
+        copy.joinpath(path.name).write_bytes(path.read_bytes())
+    return copy
+
+
+@needs_shared
+def test_star_sexes_add_up_to_programme_and_sector_totals(star_copy: Path) -> None:
+    result = read_duo_result(star_copy / "feit_eerstejaars_geslacht.parquet")
+    assert result.notes["message"].str.contains(
+        "add up to the totals of feit_eerstejaars.parquet").any()
+    assert result.notes["message"].str.contains("feit_eerstejaars_oplvorm.parquet").any()
+    # a sex count 100 too high no longer adds up to its sector total: refused at its row
+    facts = pd.read_parquet(star_copy / "feit_eerstejaars_geslacht.parquet")
+    row = int(facts.index[~facts["is_onderdrukt"]][2])
+    facts.loc[row, "aantal_eerstejaars"] += 100
+    facts.to_parquet(star_copy / "feit_eerstejaars_geslacht.parquet", index=False)
+    with pytest.raises(TpDataError, match="total disagrees with the sum of its parts") as exc:
+        read_duo(star_copy / "feit_eerstejaars_geslacht.parquet")
+    assert exc.value.column == "aantal_eerstejaars"
+    assert exc.value.file.endswith("feit_eerstejaars_geslacht.parquet")
+    assert exc.value.row is not None and exc.value.row <= row + 1
+
+
+@needs_shared
+def test_star_suppressed_cells_are_bounds_in_the_totals(star_copy: Path) -> None:
+    """A suppressed sex cell counts 1..4: the sector total may be anything from the known
+    sexes + 1 to the known sexes + 4, and nothing outside."""
+    sexes = pd.read_parquet(star_copy / "feit_eerstejaars_geslacht.parquet")
+    sectors = pd.read_parquet(star_copy / "feit_eerstejaars_oplvorm.parquet")
+    keys = ["tijd_key", "instelling_key", "sector_key", "geografie_key"]
+    hidden_sexes = sexes.groupby(keys)["is_onderdrukt"].sum()
+    hidden_sectors = sectors.groupby(keys)["is_onderdrukt"].sum()
+    group = next(k for k, n in hidden_sexes.items() if n == 1 and hidden_sectors[k] == 0)
+    in_group = (sexes[keys] == list(group)).all(axis=1)
+    known = int(sexes.loc[in_group & ~sexes["is_onderdrukt"], "aantal_eerstejaars"].sum())
+    rows = sectors.index[(sectors[keys] == list(group)).all(axis=1)]
+    current = int(sectors.loc[rows, "aantal_eerstejaars"].sum())
+    for total, refused in ((known + 1, False), (known + 4, False), (known, True),
+                           (known + 5, True)):
+        changed = sectors.copy()
+        changed.loc[rows[0], "aantal_eerstejaars"] += total - current
+        changed.to_parquet(star_copy / "feit_eerstejaars_oplvorm.parquet", index=False)
+        if refused:
+            with pytest.raises(TpDataError, match=f"= {known + 1}..{known + 4}"):
+                read_duo(star_copy / "feit_eerstejaars_geslacht.parquet")
+        else:
+            assert len(read_duo(star_copy / "feit_eerstejaars_geslacht.parquet")) == len(sexes)
+
+
+@needs_shared
+def test_star_total_without_sexes_is_refused(star_copy: Path) -> None:
+    sectors = pd.read_parquet(star_copy / "feit_eerstejaars_oplvorm.parquet")
+    extra = sectors.iloc[[0]].assign(id=sectors["id"].max() + 1, geografie_key=999)
+    pd.concat([sectors, extra]).to_parquet(star_copy / "feit_eerstejaars_oplvorm.parquet",
+                                           index=False)
+    with pytest.raises(TpDataError, match="without any row by sex") as exc:
+        read_duo(star_copy / "feit_eerstejaars_geslacht.parquet")
+    assert exc.value.file.endswith("feit_eerstejaars_oplvorm.parquet")
+    assert exc.value.row == len(sectors) + 1
+
+
+@needs_shared
+def test_star_sexes_alone_are_read_with_a_note(tmp_path: Path) -> None:
+    for path in (RAW / "duo-hbo-2020-2024-star").glob("*.parquet"):
+        if path.name.startswith("dim_") or path.name == "feit_eerstejaars_geslacht.parquet":
+            tmp_path.joinpath(path.name).write_bytes(path.read_bytes())
+    result = read_duo_result(tmp_path / "feit_eerstejaars_geslacht.parquet")
+    assert result.notes["message"].str.contains("sexes not checked against totals").any()

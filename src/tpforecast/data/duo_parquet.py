@@ -18,21 +18,35 @@ joins a fact table to its dimensions and returns the same *DUO counts frame* as
 * dimension columns become classification columns in lower_snake_case, renamed as in
   ``duo_columns.csv`` (``croho_code`` -> ``opleidingscode``, ``onderdeel`` -> ``croho_onderdeel``).
 
+A fact by sex (``feit_eerstejaars_geslacht``) must add up to the totals of the facts beside it
+(``feit_eerstejaars``: per programme, compared per year, institution and location;
+``feit_eerstejaars_oplvorm``: per sector): per group of the dimension keys both facts share,
+the sum over the sexes (unknown included) must lie within the bounds of the total, suppressed
+cells on either side counting as 1..4 (:func:`tpforecast.data.checks.check_totals`). Without
+those facts the check is not made, and a note says so.
+
 Errors name the file, the 1-based ``row`` of the fact (or dimension) table and the column: a
 file that is no Parquet or is cut off, a missing column, a key without a dimension row, a
 repeated record, a count that is not a whole number of plausible size, a suppressed cell that
-still holds a count, or a sex outside the known values.
+still holds a count, a sex outside the known values, or sexes that do not add up to a total.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from tpforecast.data import duo_header
-from tpforecast.data.checks import check_unique, check_vocabulary, parse_counts, require_columns
+from tpforecast.data.checks import (
+    check_totals,
+    check_unique,
+    check_vocabulary,
+    parse_counts,
+    require_columns,
+)
 from tpforecast.data.inputs import ReadResult, note, notes_frame
 from tpforecast.errors import TpDataError, TpFileNotFoundError
 
@@ -129,6 +143,8 @@ def read_parquet_result(path: str | Path) -> ReadResult:
         notes.append(note(path, None, SUPPRESSED, "read_as", hidden, f"{hidden} suppressed "
                           f"cell(s) ({SUPPRESSED} = True) kept: n=NA, suppressed=True, n_lo=1, "
                           f"n_hi={SUPPRESSED_BELOW - 1}"))
+    if sex is not None:
+        notes.append(_check_sex_totals(path, fact, counts, measure_column))
     return ReadResult(frame.reset_index(drop=True), notes_frame(notes), "parquet")
 
 
@@ -243,3 +259,59 @@ def _text(value: object) -> str:
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     return str(value)
+
+
+def _check_sex_totals(path: Path, fact: pd.DataFrame, counts: dict[str, object],
+                      column: str) -> pd.Series:
+    """The sexes of each group add up to the totals of every fact beside this one (the same
+    name without ``_geslacht``, or with another breakdown); a note says what was checked."""
+    base = path.stem.removesuffix(f"_{_SEX}")
+    siblings = sorted(p for p in path.parent.glob(f"{base}*.parquet")
+                      if p != path and re.fullmatch(rf"{re.escape(base)}(_[a-z]+)?", p.stem))
+    parts = fact.assign(_lo=np.asarray(counts["n_lo"], dtype="int64"),
+                        _hi=np.asarray(counts["n_hi"], dtype="int64"),
+                        _row=np.arange(1, len(fact) + 1))
+    checked = []
+    for sibling in siblings:
+        totals = _read_table(sibling)
+        sibling_column, _ = _measure(totals, sibling)
+        if sibling_column != column:
+            continue
+        rows = pd.Series(np.arange(1, len(totals) + 1), name="row")
+        bounds, _ = _counts(totals, column, rows, sibling)
+        keys = [k for k in fact.columns if k.endswith("_key") and k in totals.columns
+                and _dim_path(path, k).exists() and k != f"{_SEX}_key"]
+        whole = totals[keys].assign(_lo=np.asarray(bounds["n_lo"], dtype="int64"),
+                                    _hi=np.asarray(bounds["n_hi"], dtype="int64"), _row=rows)
+        _compare(path, parts, whole, sibling, keys, column)
+        checked.append(f"{sibling.name} (per {', '.join(keys)})")
+    if not checked:
+        return note(path, None, column, "read_as", len(fact), "sexes not checked against "
+                    f"totals: no {base}.parquet or {base}_<breakdown>.parquet beside the file")
+    return note(path, None, column, "read_as", len(fact), "the sexes add up to the totals "
+                f"of {' and '.join(checked)}, suppressed cells as bounds 1..4")
+
+
+def _compare(path: Path, parts: pd.DataFrame, whole: pd.DataFrame, sibling: Path,
+             keys: list[str], column: str) -> None:
+    """Raise where the sexes of a group miss its total; a total without sexes names its row
+    in the other fact."""
+    sums = {"_lo": ("_lo", "sum"), "_hi": ("_hi", "sum"), "_row": ("_row", "min")}
+    by_sex = parts.groupby(keys, dropna=False).agg(**sums)
+    total = whole.groupby(keys, dropna=False).agg(**sums)
+    lonely = total.index.difference(by_sex.index)
+    if len(lonely):
+        row = total.loc[lonely].sort_values("_row").iloc[0]
+        raise TpDataError("a total without any row by sex in the fact it breaks down",
+                          file=sibling, row=int(row["_row"]), column=column,
+                          value=dict(zip(keys, row.name, strict=True)),
+                          expected=f"rows by sex for these keys in {path.name}")
+    total = total.reindex(by_sex.index, fill_value=0)
+    check_totals(
+        pd.DataFrame({"lo": total["_lo"], "hi": total["_hi"], "line": by_sex["_row"],
+                      "column": column,
+                      "text": [f"{sibling.name}: {lo}" + ("" if lo == hi else f"..{hi}")
+                               for lo, hi in zip(total["_lo"], total["_hi"], strict=True)]}),
+        pd.DataFrame({"lo": by_sex["_lo"], "hi": by_sex["_hi"]}),
+        exact=pd.Series(True, index=by_sex.index), file=path, line_label="row",
+        what=f"the sexes of this group ({', '.join(keys)}; row = its first row here)")
