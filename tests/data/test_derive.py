@@ -8,7 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from tpforecast.data.derive import SERIES_COLUMNS, derive_duo_series, load_duo_indicators
+from tpforecast.data.derive import (
+    DEFAULT_REGIONS,
+    SERIES_COLUMNS,
+    derive_duo_series,
+    load_duo_indicators,
+)
 from tpforecast.data.shares import technical_share
 from tpforecast.errors import TpDataError
 from tpforecast.paths import shared_dir
@@ -16,7 +21,10 @@ from tpforecast.paths import shared_dir
 RAW = shared_dir() / "data" / "raw"
 KEY = ["indicator", "level", "region", "sex", "year"]
 REGIONS = {"NL", "Oost", "Overijssel", "Gelderland"}
-VO_LEVELS = {"vmbo_bb", "vmbo_kb", "vmbo_bbkb", "vmbo_gl", "vmbo_tl", "vmbo_gltl", "vmbo_lwt"}
+VO_LEVELS = {"vmbo_bb", "vmbo_kb", "vmbo_bbkb", "vmbo_gl", "vmbo_tl", "vmbo_gltl"}
+# the indicators of the four synthetic files (the 2019 releases only; the vo definitions are
+# the listed ones of the real build, so every programme name below is in vo_programmes.csv)
+SYNTHETIC_SPEC = Path(__file__).parent / "synthetic_duo_indicators.csv"
 
 
 def needs_shared(test):
@@ -101,7 +109,7 @@ def synthetic_raw(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def synthetic_series(synthetic_raw: Path) -> pd.DataFrame:
-    return derive_duo_series(synthetic_raw)
+    return derive_duo_series(synthetic_raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
 
 
 def value(series: pd.DataFrame, **key: object) -> pd.Series:
@@ -137,7 +145,7 @@ def test_synthetic_frame_shape(synthetic_series: pd.DataFrame) -> None:
     assert set(synthetic_series["sex"]) == {"all", "female", "male"}
     assert set(synthetic_series["origin"]) == {"duo"}
     assert not synthetic_series["canonical"].any()
-    expected = load_duo_indicators()[["indicator", "level"]].drop_duplicates()
+    expected = load_duo_indicators(SYNTHETIC_SPEC)[["indicator", "level"]].drop_duplicates()
     got = synthetic_series[["indicator", "level"]].drop_duplicates().reset_index(drop=True)
     pd.testing.assert_frame_equal(
         got, expected.sort_values(["indicator", "level"]).reset_index(drop=True)
@@ -166,12 +174,18 @@ def test_synthetic_vo_levels_and_flags(synthetic_series: pd.DataFrame) -> None:
     assert set(vo["level"]) == VO_LEVELS | {"havo", "vwo"}
     assert set(vo["year"]) == {2019}
     assert vo["flags"].str.contains("exam_candidates_proxy").all()
-    lwt = vo[vo["level"] == "vmbo_lwt"].set_index(["region", "sex"])
-    # only Overijssel (Enschede) has a suppressed total, so only its regions carry the flag
-    assert lwt.loc[("Overijssel", "all"), "flags"].endswith(";suppressed_cells")
-    assert lwt.loc[("Oost", "all"), "flags"].endswith(";suppressed_cells")
-    assert "suppressed_cells" not in lwt.loc[("Gelderland", "all"), "flags"]
-    assert "suppressed_cells" not in lwt.loc[("Overijssel", "male"), "flags"]
+    bb = vo[(vo["level"] == "vmbo_bb") & (vo["indicator"] == "duo_vo_exam_techprofile")
+            ].set_index(["region", "sex"])
+    # LWT is pooled into bb; only Overijssel (Enschede) has a suppressed LWT total, so only
+    # its regions carry the flag
+    assert bb.loc[("Overijssel", "all"), "flags"].endswith(";suppressed_cells")
+    assert bb.loc[("Oost", "all"), "flags"].endswith(";suppressed_cells")
+    assert "suppressed_cells" not in bb.loc[("Gelderland", "all"), "flags"]
+    assert "suppressed_cells" not in bb.loc[("Overijssel", "male"), "flags"]
+    # Gelderland (Nijmegen: programme i has 20 + i men and i women): B techniek 30,
+    # B economie 32, LWT techniek 46, LWT economie 48: LWT counts in bb
+    nijmegen = bb.loc[("Gelderland", "all")]
+    assert (nijmegen["n_tech"], nijmegen["n_total"]) == (30 + 46, 30 + 32 + 46 + 48)
     nt = value(
         synthetic_series,
         indicator="duo_vo_exam_nt",
@@ -184,13 +198,13 @@ def test_synthetic_vo_levels_and_flags(synthetic_series: pd.DataFrame) -> None:
 
 
 def test_synthetic_is_deterministic(synthetic_raw: Path, synthetic_series: pd.DataFrame) -> None:
-    again = derive_duo_series(synthetic_raw)
+    again = derive_duo_series(synthetic_raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
     assert to_csv_bytes(again) == to_csv_bytes(synthetic_series)
 
 
 def test_unknown_region(synthetic_raw: Path) -> None:
     with pytest.raises(TpDataError, match="unknown region") as exc:
-        derive_duo_series(synthetic_raw, regions=("NL", "Twente"))
+        derive_duo_series(synthetic_raw, regions=("NL", "Twente"), indicators=SYNTHETIC_SPEC)
     assert exc.value.value == "Twente"
 
 
@@ -203,7 +217,7 @@ def test_synthetic_unmapped_place_is_an_error(tmp_path: Path, synthetic_raw: Pat
     mbo = raw / "duo-tekkieworden" / "mbo_inscriptions_2019.csv"
     mbo.write_text(SYNTHETIC_MBO.replace("AMSTERDAM", "ATLANTIS"), encoding="utf-8")
     with pytest.raises(TpDataError, match="match no province") as exc:
-        derive_duo_series(raw)
+        derive_duo_series(raw, DEFAULT_REGIONS, indicators=SYNTHETIC_SPEC)
     assert exc.value.value == ["ATLANTIS"]
 
 
@@ -212,10 +226,15 @@ def test_indicator_file_describes_every_indicator() -> None:
     assert (table["description"].str.len() > 20).all()
     assert set(table["indicator"]) == {
         "duo_mbo_participants_sector",
-        "duo_ho_first_years_croho",
+        "duo_ho_intake_programme",
+        "duo_ho_intake_sector",
+        "duo_hbo_intake_ad",
+        "duo_hbo_enrolment_croho",
+        "duo_hbo_enrolment_programme",
         "duo_vo_exam_nt",
         "duo_vo_exam_nprofile",
         "duo_vo_exam_techprofile",
+        "duo_vo_pupils_profile",
     }
     assert table["indicator"].str.startswith("duo_").all()
 
@@ -240,13 +259,20 @@ def series() -> pd.DataFrame:
 def test_real_series_coverage(series: pd.DataFrame) -> None:
     assert list(series.columns) == SERIES_COLUMNS
     assert not series.duplicated(KEY).any()
-    years = series.groupby("level")["year"].agg(lambda y: sorted(set(y)))
-    for level in ("mbo", "hbo", "wo", "ho"):
-        assert years[level] == [2015, 2016, 2017, 2018, 2019]
-    for level in VO_LEVELS | {"havo", "vwo"}:
-        assert years[level] == [2019, 2020, 2021, 2022, 2023]
-    per_series = series.groupby(["indicator", "level", "region", "sex"]).size()
-    assert len(per_series) == 15 * 4 * 3 and (per_series == 5).all()
+    years = series.groupby(["indicator", "level"])["year"].agg(lambda y: sorted(set(y)))
+    assert years[("duo_mbo_participants_sector", "mbo")] == list(range(2015, 2020))
+    assert years[("duo_ho_intake_programme", "hbo")] == list(range(2015, 2025))
+    assert years[("duo_ho_intake_programme", "wo")] == list(range(2013, 2020))
+    assert years[("duo_hbo_enrolment_croho", "hbo")] == list(range(2014, 2019))
+    for level in ("havo", "vwo"):
+        assert years[("duo_vo_exam_nprofile", level)] == list(range(2014, 2024))
+    for level in ("vmbo_bb", "vmbo_kb"):
+        assert years[("duo_vo_exam_techprofile", level)] == list(range(2014, 2024))
+        assert years[("duo_vo_pupils_profile", level)] == [2019]
+    assert set(series["region"]) == {"NL", "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest",
+                                     "Groningen", "Friesland", "Drenthe", "Overijssel",
+                                     "Flevoland", "Gelderland", "Utrecht", "Noord-Holland",
+                                     "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg"}
     assert series["share"].between(0, 1).all()
     known = series["share"].notna()
     assert (series.loc[known, "share_lo"] <= series.loc[known, "share"]).all()
@@ -259,10 +285,6 @@ def test_real_series_coverage(series: pd.DataFrame) -> None:
     [
         ("duo_mbo_participants_sector", "mbo", 2015, 28.0),
         ("duo_mbo_participants_sector", "mbo", 2019, 26.7),
-        ("duo_ho_first_years_croho", "hbo", 2015, 20.9),
-        ("duo_ho_first_years_croho", "hbo", 2019, 20.8),
-        ("duo_ho_first_years_croho", "wo", 2015, 23.2),
-        ("duo_ho_first_years_croho", "wo", 2019, 23.0),
         ("duo_vo_exam_nt", "havo", 2019, 19.0),
         ("duo_vo_exam_nt", "havo", 2023, 14.3),
         ("duo_vo_exam_nt", "vwo", 2019, 43.8),
@@ -293,7 +315,7 @@ def test_real_oost_is_overijssel_plus_gelderland(series: pd.DataFrame) -> None:
 
 @needs_shared
 def test_real_female_and_male_add_up_to_all_for_ho(series: pd.DataFrame) -> None:
-    ho = series[series["indicator"] == "duo_ho_first_years_croho"]
+    ho = series[(series["indicator"] == "duo_ho_intake_sector") & (series["year"] <= 2019)]
     wide = ho.pivot_table(index=["level", "region", "year"], columns="sex", values="n_total")
     assert (wide["female"] + wide["male"] == wide["all"]).all()
 
@@ -305,8 +327,10 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
         assert tokens == sorted(tokens) and "institution_location" in tokens
     mbo = series[series["level"] == "mbo"]
     assert mbo["flags"].str.contains("participants_not_entrants").all()
-    vo = series[series["indicator"].str.startswith("duo_vo_")]
+    vo = series[series["indicator"].str.startswith("duo_vo_exam")]
     assert vo["flags"].str.contains("exam_candidates_proxy").all()
+    pupils = series[series["indicator"] == "duo_vo_pupils_profile"]
+    assert not pupils["flags"].str.contains("proxy").any()
     assert vo["flags"].str.contains("suppressed_cells").any()
     assert not series.loc[series["level"] == "mbo", "flags"].str.contains("suppressed").any()
     for source in set(series["source"]):
@@ -314,7 +338,9 @@ def test_real_flags_and_sources(series: pd.DataFrame) -> None:
         for part in source.split(" | "):
             assert part.startswith("shared/data/raw/")
             assert (RAW.parents[2] / part).is_file(), part
-    assert series["edition"].str.startswith("DUO release").all()
+    assert series["edition"].str.startswith("DUO").all()
+    star = series[series["source"].str.contains("star")]
+    assert star["edition"].str.contains("not DUO's own file").all()
 
 
 @needs_shared
@@ -322,11 +348,11 @@ def test_real_values_equal_technical_share(series: pd.DataFrame) -> None:
     from tpforecast.data.duo import read_duo
 
     vo = read_duo(RAW / "duo-vo-examens-alleschools" / "duo_examen_raw_all.csv")
-    direct = technical_share(vo, "vwo", by=("sex", "year"), definition="nprofile")
+    direct = technical_share(vo, "vwo", by=("sex", "year"), definition="exam_nprofile")
     derived = series[
         (series["indicator"] == "duo_vo_exam_nprofile")
         & (series["level"] == "vwo")
-        & (series["region"] == "NL")
+        & (series["region"] == "NL") & (series["year"] >= 2019)
     ].reset_index(drop=True)
     for column in ("n_tech", "n_total", "share", "share_lo", "share_hi"):
         assert derived[column].tolist() == direct[column].tolist(), column
@@ -339,7 +365,7 @@ def test_real_rebuild_is_byte_identical(series: pd.DataFrame) -> None:
 
 @pytest.mark.parametrize(
     ("drop_edition", "duplicate", "line", "column"),
-    [(False, True, 3, "indicator,level"), (True, False, 1, "edition")],
+    [(False, True, 3, "indicator,level,files"), (True, False, 1, "edition")],
 )
 def test_synthetic_duo_indicators_bad_file(
     tmp_path: Path, drop_edition: bool, duplicate: bool, line: int, column: str
@@ -356,3 +382,14 @@ def test_synthetic_duo_indicators_bad_file(
     message = str(exc.value)
     assert str(path) in message and f"line {line}" in message
     assert f"column {column!r}" in message
+
+
+def test_synthetic_undated_release_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "synthetic_duo_indicators.csv"
+    text = SYNTHETIC_SPEC.read_text(encoding="utf-8")
+    path.write_text(text.replace("DUO release 2019 (via rmania/tekkieworden @8c34d5a)",
+                                 "DUO release 2031", 1), encoding="utf-8")
+    with pytest.raises(TpDataError, match="without a date") as exc:
+        load_duo_indicators(path)
+    assert (exc.value.line, exc.value.column, exc.value.value) == (2, "edition",
+                                                                   "DUO release 2031")

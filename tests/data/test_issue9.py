@@ -271,11 +271,11 @@ def test_bundled_series_missing_says_build(tmp_path: Path, monkeypatch) -> None:
 
 def test_select_series_reports_what_vanishes() -> None:
     series = load_series()
-    with pytest.warns(TpDataWarning, match="no rows of level havo_vwo match"):
-        chosen = select_series(series, levels=["mbo", "havo_vwo"], regions=["Overijssel"])
+    with pytest.warns(TpDataWarning, match="no rows of level vmbo_bbkbgl match"):
+        chosen = select_series(series, levels=["mbo", "vmbo_bbkbgl"], regions=["Overijssel"])
     assert set(chosen["level"]) == {"mbo"}
     with pytest.raises(TpDataError, match="no rows match the selection together"):
-        select_series(series, levels=["havo_vwo"], regions=["Overijssel"])
+        select_series(series, levels=["vmbo_bbkbgl"], regions=["Overijssel"])
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         select_series(series, levels=["mbo"], regions=["Overijssel"])  # nothing vanishes

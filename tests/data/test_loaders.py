@@ -22,8 +22,9 @@ def series():
 
 
 def test_series_columns_and_dtypes(series):
-    assert list(series.columns) == SERIES_COLUMNS
+    assert list(series.columns) == [*SERIES_COLUMNS, "vintage"]
     assert str(series["year"].dtype) == "Int64"
+    assert str(series["vintage"].dtype) == "Int64" and series["vintage"].notna().all()
     assert str(series["share"].dtype) == "Float64"
     assert str(series["n_tech"].dtype) == "Int64"
     assert series["canonical"].dtype == bool

@@ -321,20 +321,22 @@ def test_synthetic_editions_bad_rows_raise(tmp_path: Path, body: str, line: int,
 @pytest.mark.parametrize(
     ("body", "line", "column"),
     [
-        ("b,x,,,2016,,drop,,d\n", 2, "action"),
-        ("b,x,,,,,flag,,d\n", 2, "first_year"),
-        # clean_figures flags by year only: a flag rule with just edition_before would be idle
-        ("b,x,,,,2018-01-01,flag,,d\n", 2, "first_year"),
-        ("b,x,,,,2018-01-01,move,,d\n", 2, "to_indicator"),
-        ("b,x,,,20xx,,flag,,d\n", 2, "first_year"),
-        ("b,x,hovo,,2016,,flag,,d\n", 2, "level"),
+        ("b,x,,,2016,,2017-01-01,drop,,d\n", 2, "action"),
+        ("b,x,,,,,2017-01-01,flag,,d\n", 2, "first_year"),  # neither year nor edition
+        ("b,x,,,,2018-01-01,2018-01-01,move,,d\n", 2, "to_indicator"),
+        ("b,x,,,20xx,,2017-01-01,flag,,d\n", 2, "first_year"),
+        ("b,x,hovo,,2016,,2017-01-01,flag,,d\n", 2, "level"),
+        ("b,x,,,2016,,,flag,,d\n", 2, "effective"),  # a break without its date
+        ("b,x,,,2016,,2017-13-01,flag,,d\n", 2, "effective"),
+        # a break comes at one date: its rows must agree
+        ("b,x,,,2016,,2017-01-01,flag,,d\nb,y,,,2016,,2018-01-01,flag,,d\n", 3, "effective"),
     ],
 )
 def test_synthetic_breaks_bad_rows_raise(tmp_path: Path, body: str, line: int,
                                          column: str) -> None:
     path = tmp_path / "synthetic_breaks.csv"
-    header = ("break_id,indicator,level,region,first_year,edition_before,action,to_indicator,"
-              "description\n")
+    header = ("break_id,indicator,level,region,first_year,edition_before,effective,action,"
+              "to_indicator,description\n")
     path.write_text(header + body, encoding="utf-8")
     with pytest.raises(TpDataError) as info:
         load_breaks(path)

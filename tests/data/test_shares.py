@@ -92,7 +92,7 @@ def test_bounds_when_other_cells_are_suppressed(synthetic_vo: pd.DataFrame) -> N
 
 
 def test_nprofile_definition(synthetic_vo: pd.DataFrame) -> None:
-    row = one(technical_share(synthetic_vo, "havo", definition="nprofile"))
+    row = one(technical_share(synthetic_vo, "havo", definition="exam_nprofile"))
     assert (row["n_tech"], row["n_total"]) == (30, 50)
     vwo = one(technical_share(synthetic_vo, "vwo"))
     assert (vwo["n_tech"], vwo["n_total"], vwo["share"]) == (10, 20, 0.5)
@@ -101,13 +101,12 @@ def test_nprofile_definition(synthetic_vo: pd.DataFrame) -> None:
 @pytest.mark.parametrize(
     ("level", "n_tech", "n_total"),
     [
-        ("vmbo_bb", 8, 20),
+        ("vmbo_bb", 8, 27),  # LWT pooled into bb (its techniek cell is suppressed)
         ("vmbo_kb", 5, 15),
-        ("vmbo_bbkb", 13, 35),
+        ("vmbo_bbkb", 13, 42),
         ("vmbo_gl", 4, 20),
-        ("vmbo_tl", 15, 50),
+        ("vmbo_tl", 15, 50),  # the bare 'VMBO T' (no sector) is left out by the list
         ("vmbo_gltl", 19, 70),
-        ("vmbo_lwt", 0, 7),
         ("vmbo", 32, 112),
     ],
 )
@@ -250,12 +249,18 @@ def test_classification_is_a_data_file() -> None:
         "vmbo_kb",
         "vmbo_gl",
         "vmbo_tl",
-        "vmbo_lwt",
         "vmbo_gltl",
         "vmbo_bbkb",
     } <= set(known_levels())
     havo = table[(table["level"] == "havo") & (table["default"] == "yes")]
-    assert set(havo["definition"]) == {"nt"}
+    assert set(havo["definition"]) == {"exam_nt"}  # N&T, as the MANIFEST check values
+    # one way to classify vo programmes: every rule on a programme name or vmbo sector is a
+    # lookup into vo_programmes.csv (the real build's list), never a regular expression
+    vo = table[table["column"].isin(["opleidingsnaam", "vmbo_sector"])
+               & ~table["level"].isin(["hbo", "wo", "ho"])]
+    assert not vo.empty
+    assert vo["pattern"].str.startswith("lookup:vo_programmes.csv").all()
+    assert "vmbo_lwt" not in set(table["level"])  # LWT is pooled into bb by the list
 
 
 def test_bad_classification_file(tmp_path: Path) -> None:
@@ -315,3 +320,23 @@ def test_real_vo_suppressed_cells_widen_bounds() -> None:
     assert (result["n_suppressed"] > 0).all()
     assert (result["share_lo"] < result["share_hi"]).all()
     assert ((result["share_lo"] <= result["share"]) & (result["share"] <= result["share_hi"])).all()
+
+
+@pytest.mark.parametrize("level", ["vmbo_bb", "vmbo_kb", "vmbo", "havo"])
+def test_synthetic_unlisted_vmbo_programme_is_refused(tmp_path: Path, level: str) -> None:
+    """A vmbo programme name missing from vo_programmes.csv is refused for every level of the
+    exam file, as for havo/vwo (line, column, value, did-you-mean), never left out silently."""
+    text = ("GEMEENTENAAM;ONDERWIJSTYPE VO;OPLEIDINGSNAAM;"
+            "EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - TOTAAL\n"
+            "ZWOLLE;HAVO;HAVO - N&T;10\n"
+            "ZWOLLE;VMBO;VMBO B - techniek;8\n"
+            "ZWOLLE;VMBO;VMBO K - economy;5\n")
+    counts = counts_from(tmp_path, "synthetic_unlisted.csv", text)
+    if level == "havo":  # the vmbo rows are not havo rows: havo reads as before
+        assert one(technical_share(counts, level))["n_total"] == 10
+        return
+    with pytest.raises(TpDataError, match="did you mean VMBO K - economie") as exc:
+        technical_share(counts, level)
+    assert (exc.value.line, exc.value.column, exc.value.value) == (
+        4, "opleidingsnaam", "VMBO K - economy")
+    assert exc.value.file.endswith("synthetic_unlisted.csv")

@@ -12,7 +12,9 @@ Steps
 1. Copy the published figures to ``data/published/`` (byte for byte).
 2. Derive the municipality/place -> province lookups (``data/mappings/*_province.csv``).
 3. Clean the published figures (:func:`tpforecast.clean_figures`).
-4. Derive regional and national series from the raw DUO files.
+4. Derive regional and national series from the raw DUO files (every province, landsdeel and
+   NL), anchor the vo exam proxy to the 2019/20 pupil file and put every regional series on the
+   monitor's scale (:mod:`tpforecast.data.benchmark`).
 5. Combine, validate, and write ``data/processed/series.csv`` and ``clean_log.csv``.
 6. Write ``data/datapackage.json`` (Frictionless descriptor with fields, units, sources,
    licences, and a sha256 hash of every resource).
@@ -28,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from tpforecast.data.benchmark import benchmark_series
 from tpforecast.data.cleaning import clean_figures
 from tpforecast.data.cleanlog import LOG_DTYPES
 from tpforecast.data.derive import derive_duo_series
@@ -62,6 +65,17 @@ SOURCES = [
      "path": "shared/data/raw/duo-tekkieworden/{hbo,wo}_inscriptions_2019.csv"},
     {"title": "DUO: examenkandidaten en geslaagden vo 2019-2024",
      "path": "shared/data/raw/duo-vo-examens-alleschools/duo_examen_raw_all.csv"},
+    {"title": "DUO: examenkandidaten en geslaagden vo 2014-2019, leerlingen vo per vestiging "
+              "2019 and the address list of vo locations",
+     "path": "shared/data/raw/duo-vo-cito/"},
+    {"title": "DUO: ingeschrevenen hbo 2014-2018",
+     "path": "shared/data/raw/duo-hbo-ingeschrevenen-2014-2018/01-ingeschrevenen-hbo-2018.csv"},
+    {"title": "DUO: eerstejaars ingeschrevenen wo 2013-2017",
+     "path": "shared/data/raw/duo-wo-eerstejaars-2013-2017/eerstejaars.csv"},
+    {"title": "DUO hbo eerstejaars and ingeschrevenen 2020-2024 (p02ho1ejrs, p01hoinges) as a "
+              "Parquet star schema: a transformation of DUO data by another repository "
+              "(ALeemans/ai-dimensional-modal-agent), not DUO's own files",
+     "path": "shared/data/raw/duo-hbo-2020-2024-star/"},
     {"title": "CBS: gemeentelijke indeling and woonplaatsen (via NLExtract, woningwaardering)",
      "path": "shared/data/raw/reference/"},
 ]
@@ -259,7 +273,8 @@ def _build_into(staged: Path, src_pub: Path, raw: Path) -> pd.DataFrame:
     figures["file"] = f"data/published/{PUBLISHED_NAME}"
     cleaned = clean_figures(figures)
     duo = derive_duo_series(raw)
-    series = combine_series(cleaned.series, duo)
+    scaled = benchmark_series(pd.concat([cleaned.series, duo], ignore_index=True))
+    series = combine_series(cleaned.series, pd.concat([duo, scaled], ignore_index=True))
     _write_csv(series, staged / "processed" / "series.csv")
     _write_csv(cleaned.log, staged / "processed" / "clean_log.csv")
     write_datapackage(staged)

@@ -15,6 +15,9 @@ Steps, in order (the ``step`` names of the log):
 5. ``school_year`` - parse school years; rows without one are dropped.
 6. ``editions`` - date each edition (``editions.csv``; a missing edition falls back to a
    date parsed from its name, logged) and fill the source of rows without URL.
+   ``vintage`` - with ``vintage=YEAR``, rows of editions dated after the end of that year are
+   dropped (not yet published then; one log row per edition), and only the breaks of
+   ``breaks.csv`` whose ``effective`` date lies on or before it apply in the steps below.
 7. ``breaks`` - apply ``move`` rules of ``breaks.csv`` (mbo definition switch).
 8. ``resolve`` - one (indicator, level, region, sex, year, measure) reported by several
    editions: the newest edition wins (on an equal date a primary source beats a report of it,
@@ -24,8 +27,8 @@ Steps, in order (the ``step`` names of the log):
 10. ``combine`` - share, count_tech and count_total of one key become one row.
 11. ``shares`` - derive the share from counts where only counts exist; check a printed share
     against counts where both exist (tolerance: the rounding of the printed share).
-12. ``flags`` - quality of each value, ``pre_break:<id>`` from ``breaks.csv``, extra flags of
-    ``indicators.csv``.
+12. ``flags`` - quality of each value, ``pre_break:<id>`` from ``breaks.csv`` (by year, or by
+    the edition of a value for rules with ``edition_before``), extra flags of ``indicators.csv``.
 
 Log ``rows`` counts input rows: for ``dropped``, ``moved`` and ``resolved`` the rows that leave
 the table (resolved: the superseded rows), so that the input rows equal the values in the
@@ -45,7 +48,14 @@ from tpforecast.data.cleanlog import LOG_COLUMNS, CleanLog
 from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.data.mappings import normalize_level, normalize_sex, parse_school_year
 from tpforecast.data.resolve import attach_editions, resolve_editions
-from tpforecast.data.tables import load_breaks, load_corrections, load_editions, load_indicators
+from tpforecast.data.tables import (
+    breaks_in_force,
+    load_breaks,
+    load_corrections,
+    load_editions,
+    load_indicators,
+    vintage_end,
+)
 from tpforecast.errors import TpDataError
 
 __all__ = ["LOG_COLUMNS", "CleanResult", "clean_figures"]
@@ -72,13 +82,17 @@ class CleanResult(NamedTuple):
     log: pd.DataFrame
 
 
-def clean_figures(figures: pd.DataFrame) -> CleanResult:
+def clean_figures(figures: pd.DataFrame, *, vintage: int | None = None) -> CleanResult:
     """Turn the published figures into canonical series, logging every change.
 
     Parameters
     ----------
     figures
         The table from :func:`tpforecast.load_figures`.
+    vintage
+        Clean as of the end of this year: editions dated later are left out (logged, step
+        ``vintage``), the newest edition published by then wins, and breaks whose
+        ``effective`` date (``breaks.csv``) lies later do not apply. None: every edition.
 
     Returns
     -------
@@ -116,9 +130,11 @@ def clean_figures(figures: pd.DataFrame) -> CleanResult:
     work = _apply_indicator_table(work, indicators, log, origin)
     work = _parse_years(work, log)
     work = attach_editions(work, load_editions(), log)
-    breaks = load_breaks()
+    work = _keep_vintage(work, vintage, log)
+    breaks = breaks_in_force(load_breaks(), vintage)
     work = _apply_break_moves(work, breaks, log)
     work = resolve_editions(work, log)
+    work = _flag_edition_breaks(work, breaks, log)
     work = _to_fractions(work, log)
     series = _combine_measures(work, log, origin)
     series = _derive_and_check_shares(series, log)
@@ -249,6 +265,40 @@ def _parse_years(work: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     return kept
 
 
+def _keep_vintage(work: pd.DataFrame, vintage: int | None, log: CleanLog) -> pd.DataFrame:
+    """Rows of editions published by the end of ``vintage`` (all rows when None)."""
+    if vintage is None:
+        return work
+    later = work["edition_date"] > vintage_end(vintage)
+    for edition, group in work[later].groupby("source_edition", sort=True):
+        log.add("vintage", "dropped", len(group),
+                f"edition {edition!r} is dated {group['edition_date'].iloc[0].date()}, after "
+                f"the end of vintage {vintage}: not yet published then", group.iloc[0])
+    return work[~later].reset_index(drop=True)
+
+
+def _flag_edition_breaks(work: pd.DataFrame, breaks: pd.DataFrame, log: CleanLog
+                         ) -> pd.DataFrame:
+    """``break_flags`` per row: ``pre_break:<id>`` of each ``flag`` rule with ``edition_before``
+    whose rows the row matches (and, with ``first_year``, lies before); a combined value
+    carries the flags of every row it is made of."""
+    flags = np.array([frozenset()] * len(work), dtype=object)
+    rules = breaks[(breaks["action"] == "flag") & breaks["edition_before"].notna()]
+    for rule in rules.itertuples(index=False):
+        hit = _break_mask(work, rule) & (work["edition_date"] < rule.edition_before)
+        if pd.notna(rule.first_year):
+            hit &= work["year"] < rule.first_year
+        if not hit.any():
+            continue
+        for i in np.flatnonzero(hit.to_numpy()):
+            flags[i] = flags[i] | {f"pre_break:{rule.break_id}"}
+        log.add("flags", "flagged", int(hit.sum()),
+                f"pre_break:{rule.break_id}: value from an edition dated before "
+                f"{rule.edition_before.date()} (breaks.csv line {rule.line}): "
+                f"{rule.description}", work[hit].iloc[0])
+    return work.assign(break_flags=flags)
+
+
 def _apply_break_moves(work: pd.DataFrame, breaks: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     work = work.copy()
     for rule in breaks[breaks["action"] == "move"].itertuples(index=False):
@@ -324,7 +374,7 @@ def _combined_row(key: dict[str, Any], by_measure: dict[str, pd.Series], origin:
             expected=f"at most {total['number']:g}; correct one of the rows",
         )
     used = [by_measure[m] for m in _MEASURE_ORDER if m in by_measure]
-    flags = {row["quality"] for row in used}
+    flags = {row["quality"] for row in used}.union(*(row["break_flags"] for row in used))
     if any(row["superseded"] for row in used):
         flags.add("superseded_editions")
     return {
@@ -374,7 +424,9 @@ def _derive_and_check_shares(series: pd.DataFrame, log: CleanLog) -> pd.DataFram
 
 def _flag_breaks(series: pd.DataFrame, breaks: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
     series = series.copy()
-    flag_rules = breaks[(breaks["action"] == "flag") & breaks["first_year"].notna()]
+    # rules by year only; rules with edition_before are applied per edition before combining
+    flag_rules = breaks[(breaks["action"] == "flag") & breaks["first_year"].notna()
+                        & breaks["edition_before"].isna()]
     for break_id, rules in flag_rules.groupby("break_id", sort=True):
         hit = pd.Series(False, index=series.index)
         for rule in rules.itertuples(index=False):

@@ -2,13 +2,17 @@
 
 :func:`derive_duo_series` turns the DUO files in ``../shared/data/raw`` into rows of the
 canonical series frame (``docs/design.md``). What is derived is the data file
-``data/mappings/duo_indicators.csv``: one row per (indicator, level) naming the classification
-definition, the measure, the file(s), the column that locates a row (and how it maps to a
-province), the DUO edition, the flags and a description.
+``data/mappings/duo_indicators.csv``: one row per (indicator, level, file) naming the
+classification definition, the measure, the file(s), the school years taken from that file
+(two files of one indicator cover different years: their *shares* are linked, never their
+counts, and ``breaks.csv`` flags the join), the column that locates a row (and how it maps to
+a province), the DUO edition, the flags and a description.
 
-Regions: ``NL`` (every row), landsdelen (``Oost``; ``data/mappings/regions.csv``) and provinces.
-A row's region is where the *institution* is (flag ``institution_location``). National and
-regional values come from the same rows computed the same way, so they are comparable.
+Regions: every province, the landsdelen of ``data/mappings/regions.csv`` and ``NL``, all summed
+from the same province sums, so national and regional values are computed the same way (and a
+landsdeel is exactly the sum of its provinces). A row's region is where the *institution* is
+(flag ``institution_location``); a landsdeel whose provinces are ``assumed`` in
+``regions.csv`` carries the flag ``assumed_region_mapping``.
 """
 
 from __future__ import annotations
@@ -17,33 +21,41 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tpforecast.data.duo import read_duo
 from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.data.mappings import mapping_path, read_mapping
-from tpforecast.data.regions import canonical_province, load_regions, province_of
-from tpforecast.data.shares import stack_counts, technical_share
+from tpforecast.data.regions import (
+    canonical_province,
+    load_regions,
+    province_of,
+    region_provinces,
+    vo_location_provinces,
+)
+from tpforecast.data.shares import shares_from_sums, stack_counts, technical_sums
+from tpforecast.data.tables import load_breaks, load_editions
 from tpforecast.errors import TpDataError
 
-__all__ = ["DEFAULT_REGIONS", "derive_duo_series", "load_duo_indicators"]
+__all__ = ["DEFAULT_REGIONS", "all_regions", "derive_duo_series", "load_duo_indicators"]
 
-DEFAULT_REGIONS = ("NL", "Oost", "Overijssel", "Gelderland")
-SOURCE_PREFIX = "shared/data/raw"
 NATIONAL = "NL"
+SOURCE_PREFIX = "shared/data/raw"
 _KEY = ["indicator", "level", "region", "sex", "year"]
-_INDICATOR_COLUMNS = [
-    "indicator",
-    "level",
-    "definition",
-    "measure",
-    "files",
-    "region_column",
-    "region_kind",
-    "edition",
-    "flags",
-    "description",
-]
+_SUMS = ["n_tech", "n_total", "n_suppressed", "lo_tech", "hi_tech", "lo_other", "hi_other"]
+_INDICATOR_COLUMNS = ["indicator", "level", "definition", "measure", "files", "years",
+                      "region_column", "region_kind", "edition", "flags", "description"]
+_REGION_KINDS = ("province", "municipality", "place", "vo_location")
+
+
+def all_regions() -> tuple[str, ...]:
+    """``NL``, the landsdelen and the twelve provinces of ``data/mappings/regions.csv``."""
+    table = load_regions()
+    return (NATIONAL, *dict.fromkeys(table["landsdeel"]), *table["province"])
+
+
+DEFAULT_REGIONS = ("NL", "Oost", "Overijssel", "Gelderland")  # kept for callers; see all_regions
 
 
 def load_duo_indicators(path: str | Path | None = None) -> pd.DataFrame:
@@ -57,16 +69,34 @@ def load_duo_indicators(path: str | Path | None = None) -> pd.DataFrame:
     Raises
     ------
     TpDataError
-        Missing column, an empty required cell, or a duplicate (indicator, level).
+        Missing column, an empty required cell, a repeated (indicator, level, files), an
+        unknown region kind, a malformed ``years`` range, or an edition without a release date
+        in ``editions.csv`` (vintages need it: a DUO row exists from its release on).
     """
     path = Path(path) if path is not None else mapping_path("duo_indicators.csv")
-    return read_mapping(path, required=_INDICATOR_COLUMNS, key=("indicator", "level"),
-                        not_empty=("indicator", "level", "files", "region_column",
-                                   "region_kind", "edition"))
+    table = read_mapping(path, required=_INDICATOR_COLUMNS, key=("indicator", "level", "files"),
+                         not_empty=("indicator", "level", "files", "region_column",
+                                    "region_kind", "edition"))
+    for row in table.itertuples(index=False):
+        if row.region_kind not in _REGION_KINDS:
+            raise TpDataError("unknown region_kind", file=path, line=int(row.line),
+                              column="region_kind", value=row.region_kind,
+                              expected=f"one of {', '.join(_REGION_KINDS)}")
+        _year_range(row.years, path, int(row.line))
+    dated = set(load_editions()["source_edition"])
+    undated = table[~table["edition"].isin(dated)]
+    if not undated.empty:
+        raise TpDataError("DUO release without a date", file=path,
+                          line=int(undated["line"].iloc[0]), column="edition",
+                          value=undated["edition"].iloc[0],
+                          expected="an edition with its release date in "
+                                   "data/mappings/editions.csv")
+    return table
 
 
 def derive_duo_series(
-    raw_dir: str | Path, regions: Sequence[str] = DEFAULT_REGIONS
+    raw_dir: str | Path, regions: Sequence[str] | None = None, *,
+    indicators: str | Path | None = None,
 ) -> pd.DataFrame:
     """Derive the DUO technical-share series for the configured indicators and regions.
 
@@ -75,7 +105,10 @@ def derive_duo_series(
     raw_dir
         The raw-data folder, ``../shared/data/raw``.
     regions
-        ``"NL"``, landsdelen of ``data/mappings/regions.csv`` (``"Oost"``) and province names.
+        ``"NL"``, landsdelen and provinces of ``data/mappings/regions.csv``; default every
+        one (:func:`all_regions`).
+    indicators
+        Another ``duo_indicators.csv`` (tests); default the bundled one.
 
     Returns
     -------
@@ -83,7 +116,10 @@ def derive_duo_series(
         Canonical series rows (``SERIES_COLUMNS``) for every (indicator, level) of
         ``duo_indicators.csv``, region and sex (all/female/male), sorted by
         (indicator, level, region, sex, year); ``origin = "duo"``, ``canonical = False``;
-        ``flags`` from the indicator plus ``suppressed_cells`` where a cell was ``<5``.
+        ``flags`` from the indicator plus ``suppressed_cells`` where a cell was ``<5``,
+        ``assumed_region_mapping`` for a landsdeel of assumed provinces and
+        ``pre_break:<id>`` from ``breaks.csv``. Groups without any pupil or student of the
+        level (a total of 0 and no suppressed cell) have no share and are not rows.
 
     Raises
     ------
@@ -91,17 +127,19 @@ def derive_duo_series(
         From reading the files, mapping names to provinces, or an unknown region.
     """
     raw_dir = Path(raw_dir)
-    members = _region_members(regions)
+    members = region_provinces(regions if regions is not None else all_regions())
     cache: dict[tuple[str, str, str], pd.DataFrame] = {}
     parts = []
-    for spec in load_duo_indicators().itertuples(index=False):
+    for spec in load_duo_indicators(indicators).itertuples(index=False):
         key = (spec.files, spec.region_column, spec.region_kind)
         if key not in cache:
             counts = _read_counts(raw_dir, spec.files)
-            cache[key] = _expand_regions(counts, spec.region_column, spec.region_kind, members)
-        parts.append(_series_for(cache[key], spec))
+            counts["province"] = _provinces(counts, spec.region_column, spec.region_kind,
+                                            raw_dir)
+            cache[key] = counts
+        parts.append(_series_for(cache[key], spec, members))
     series = pd.concat(parts, ignore_index=True)
-    return _finish(series)
+    return _finish(_flag_breaks(series))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -128,53 +166,36 @@ def _read_one(raw_dir: Path, relative: str) -> pd.DataFrame:
     return counts
 
 
-def _region_members(regions: Sequence[str]) -> dict[str, list[str] | None]:
-    """Region -> its provinces (None = the whole country)."""
-    table = load_regions()
-    provinces = set(table["province"])
-    members: dict[str, list[str] | None] = {}
-    for region in regions:
-        if region == NATIONAL:
-            members[region] = None
-        elif region in provinces:
-            members[region] = [region]
-        elif region in set(table["landsdeel"]) - {""}:
-            members[region] = sorted(table.loc[table["landsdeel"] == region, "province"])
-        else:
-            raise TpDataError(
-                "unknown region",
-                file="data/mappings/regions.csv",
-                column="region",
-                value=region,
-                expected=f"'{NATIONAL}', a landsdeel or a province in regions.csv",
-            )
-    return members
-
-
-def _expand_regions(
-    counts: pd.DataFrame, column: str, kind: str, members: dict[str, list[str] | None]
-) -> pd.DataFrame:
-    """One copy of the rows per region they lie in, with a ``region`` column."""
+def _provinces(counts: pd.DataFrame, column: str, kind: str, raw_dir: Path) -> np.ndarray:
+    """The province of every row: from a province column, a municipality or place name, or a
+    vo school location code (address list first, the municipality name for locations the
+    address list lacks)."""
     names = counts[column]
     if kind == "province":
-        province = canonical_province(names)
-    elif kind in ("municipality", "place"):
-        unique = pd.Series(pd.unique(names.to_numpy()), name=column)
-        lookup = dict(zip(unique, province_of(unique, kind=kind), strict=True))
-        province = names.map(lookup)
-    else:
-        raise TpDataError(
-            "unknown region_kind",
-            file="data/mappings/duo_indicators.csv",
-            column="region_kind",
-            value=kind,
-            expected="province, municipality or place",
-        )
-    parts = []
-    for region, provinces in members.items():
-        rows = counts if provinces is None else counts[province.isin(provinces).to_numpy()]
-        parts.append(rows.assign(region=region))
-    return pd.concat(parts, ignore_index=True)
+        return canonical_province(names).to_numpy(dtype=object)
+    if kind == "vo_location":
+        located = names.map(vo_location_provinces(raw_dir))
+        missing = located.isna().to_numpy()
+        if missing.any():
+            located[missing] = _by_name(counts.loc[missing, "gemeentenaam"], "municipality")
+        return located.to_numpy(dtype=object)
+    return _by_name(names, kind)
+
+
+def _by_name(names: pd.Series, kind: str) -> np.ndarray:
+    unique = pd.Series(pd.unique(names.to_numpy()), name=names.name)
+    lookup = dict(zip(unique, province_of(unique, kind=kind), strict=True))
+    return names.map(lookup).to_numpy(dtype=object)
+
+
+def _year_range(years: str, path: object, line: int) -> tuple[int, int] | None:
+    if not years:
+        return None
+    start, _, end = years.partition("-")
+    if not (start.isdigit() and (end or start).isdigit() and int(start) <= int(end or start)):
+        raise TpDataError("malformed years", file=path, line=line, column="years", value=years,
+                          expected="empty (every year of the file) or a range such as 2015-2019")
+    return int(start), int(end or start)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -182,39 +203,48 @@ def _expand_regions(
 # ----------------------------------------------------------------------------------------------
 
 
-def _series_for(counts: pd.DataFrame, spec: Any) -> pd.DataFrame:
-    """Shares of one (indicator, level) row of duo_indicators.csv as canonical series rows."""
-    shares = technical_share(
-        counts,
-        spec.level,
-        by=("region", "sex", "year"),
-        definition=spec.definition or None,
-        measure=spec.measure or None,
-    )
-    base_flags = set(filter(None, spec.flags.split(";")))
-    flags = [
-        ";".join(sorted(base_flags | ({"suppressed_cells"} if hidden else set())))
-        for hidden in (shares["n_suppressed"] > 0)
-    ]
-    return pd.DataFrame(
-        {
-            "indicator": spec.indicator,
-            "level": spec.level,
-            "region": shares["region"],
-            "sex": shares["sex"],
-            "year": shares["year"],
-            "share": shares["share"],
-            "share_lo": shares["share_lo"],
-            "share_hi": shares["share_hi"],
-            "n_tech": shares["n_tech"],
-            "n_total": shares["n_total"],
-            "source": " | ".join(map(str, pd.unique(counts["source"]))),
-            "edition": spec.edition,
-            "origin": "duo",
-            "canonical": False,
-            "flags": flags,
-        }
-    )
+def _series_for(counts: pd.DataFrame, spec: Any, members: pd.DataFrame) -> pd.DataFrame:
+    """Shares of one row of duo_indicators.csv as canonical series rows, every region."""
+    span = _year_range(spec.years, "data/mappings/duo_indicators.csv", 0)
+    if span is not None:
+        counts = counts[counts["year"].between(*span).to_numpy()]
+    sums = technical_sums(counts, spec.level, by=("province", "sex", "year"),
+                          definition=spec.definition or None, measure=spec.measure or None)
+    regional = sums.merge(members, on="province", how="inner")
+    grouped = regional.groupby(["region", "sex", "year"], sort=True)
+    totals = grouped[_SUMS].sum().reset_index()
+    assumed = grouped["assumed"].any().to_numpy()
+    keep = ((totals["n_total"] > 0) | (totals["n_suppressed"] > 0)).to_numpy()
+    shares = shares_from_sums(totals[keep], ["region", "sex", "year"])
+    base = set(filter(None, spec.flags.split(";")))
+    flags = [";".join(sorted(base | ({"suppressed_cells"} if hidden else set())
+                             | ({"assumed_region_mapping"} if guess else set())))
+             for hidden, guess in zip(shares["n_suppressed"] > 0, assumed[keep], strict=True)]
+    return pd.DataFrame({
+        "indicator": spec.indicator, "level": spec.level, "region": shares["region"],
+        "sex": shares["sex"], "year": shares["year"], "share": shares["share"],
+        "share_lo": shares["share_lo"], "share_hi": shares["share_hi"],
+        "n_tech": shares["n_tech"], "n_total": shares["n_total"],
+        "source": " | ".join(map(str, pd.unique(counts["source"]))), "edition": spec.edition,
+        "origin": "duo", "canonical": False, "flags": flags,
+    })
+
+
+def _flag_breaks(series: pd.DataFrame) -> pd.DataFrame:
+    """``pre_break:<id>`` on values before a ``flag`` break of ``breaks.csv`` (file joins,
+    the vmbo reform), as the cleaning does for the published figures."""
+    rules = load_breaks()
+    rules = rules[(rules["action"] == "flag") & rules["first_year"].notna()
+                  & rules["edition_before"].isna()]
+    flags = series["flags"].to_numpy(dtype=object).copy()
+    for rule in rules.itertuples(index=False):
+        hit = (series["indicator"].eq(rule.indicator) & series["year"].lt(rule.first_year)
+               & (series["level"].eq(rule.level) if rule.level else True)
+               & (series["region"].eq(rule.region) if rule.region else True)).to_numpy()
+        for i in np.flatnonzero(hit):
+            tokens = set(filter(None, flags[i].split(";"))) | {f"pre_break:{rule.break_id}"}
+            flags[i] = ";".join(sorted(tokens))
+    return series.assign(flags=flags)
 
 
 def _finish(series: pd.DataFrame) -> pd.DataFrame:
@@ -222,8 +252,9 @@ def _finish(series: pd.DataFrame) -> pd.DataFrame:
     series = series.sort_values(_KEY, kind="stable").reset_index(drop=True)
     if series.duplicated(_KEY).any():
         raise TpDataError(
-            "duplicate series key in the derived DUO series",
-            column="indicator",
+            "duplicate series key in the derived DUO series (two files of one indicator "
+            "cover the same year: set their years in duo_indicators.csv)",
+            file="data/mappings/duo_indicators.csv", column="years",
             value=series.loc[series.duplicated(_KEY), _KEY].iloc[0].tolist(),
             expected="one row per (indicator, level, region, sex, year)",
         )

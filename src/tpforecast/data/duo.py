@@ -34,6 +34,8 @@ ONBEKEND``).
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +44,7 @@ import pandas as pd
 from tpforecast.data import duo_header
 from tpforecast.data.checks import check_totals, check_unique, check_vocabulary, parse_counts
 from tpforecast.data.duo_json import looks_like_json, parse_json
+from tpforecast.data.duo_parquet import looks_like_parquet, read_parquet_result
 from tpforecast.data.inputs import (
     ReadResult,
     note,
@@ -50,6 +53,7 @@ from tpforecast.data.inputs import (
     read_text,
     warn_notes,
 )
+from tpforecast.errors import TpDataError
 
 __all__ = ["COUNT_COLUMNS", "read_duo", "read_duo_result", "read_duo_table"]
 
@@ -58,6 +62,7 @@ COUNT_COLUMNS = list(duo_header.COUNT_COLUMNS)
 PARTS = ("female", "male", "unknown")
 _WHAT = "a DUO open-data file: ';'-separated CSV or JSON"
 _TOTALS_WORDS = ("totaal", "totalen", "total", "totals", "eindtotaal")
+_FILE_YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 
 
 def read_duo(path: str | Path) -> pd.DataFrame:
@@ -66,7 +71,8 @@ def read_duo(path: str | Path) -> pd.DataFrame:
     Parameters
     ----------
     path
-        A DUO CSV (``;``-separated; may be gzip-compressed) or JSON file.
+        A DUO CSV (``;``-separated; may be gzip-compressed) or JSON file, or the Parquet fact
+        table of a star schema (:mod:`tpforecast.data.duo_parquet`).
 
     Returns
     -------
@@ -94,12 +100,20 @@ def read_duo(path: str | Path) -> pd.DataFrame:
 
 
 def read_duo_result(path: str | Path) -> ReadResult:
-    """:func:`read_duo` with its notes: ``ReadResult(frame, notes, encoding)``."""
+    """:func:`read_duo` with its notes: ``ReadResult(frame, notes, encoding)``.
+
+    A Parquet fact table of a star schema (``.parquet``) is read by
+    :func:`tpforecast.data.duo_parquet.read_parquet_result` into the same frame.
+    """
+    if looks_like_parquet(path):
+        return read_parquet_result(path)
     table = read_duo_table(path)
     frame, path = table.frame, Path(path)
     colmap = duo_header.column_map()
     header = duo_header.parse_header(list(frame.columns), colmap, path)
     notes = list(table.notes.to_dict("records"))
+    header, year_notes = _file_year(header, path)
+    notes.extend(year_notes)
     if header.derived:
         notes.append(note(path, 1, ", ".join(header.derived), "left_out", 0,
                           duo_header.derived_note(header.derived, colmap)))
@@ -145,6 +159,26 @@ def read_duo_table(path: str | Path) -> ReadResult:
     return ReadResult(table, notes_frame(parsed.notes), source.encoding)
 
 
+def _file_year(header: duo_header.Header, path: Path) -> tuple[duo_header.Header, list[dict]]:
+    """Year-in-school count columns carry no school year: it is the file's, from its name
+    (DUO names them ``...-2019.csv`` for the count of 1 October 2019)."""
+    if all(c.year is not None for c in header.counts):
+        return header, []
+    years = _FILE_YEAR.findall(path.name)
+    first = next(c.header for c in header.counts if c.year is None)
+    if not years:
+        raise TpDataError("the count columns are per year in school, so the school year must "
+                          "come from the file name, which holds none", file=path, line=1,
+                          column=first, value=path.name,
+                          expected="a DUO file name with its year, e.g. "
+                                   "leerlingen-vo-per-vestiging-naar-onderwijstype-2019.csv")
+    year = int(years[-1])
+    counts = [replace(c, year=year) for c in header.counts]
+    return replace(header, counts=counts), [note(
+        path, 1, first, "read_as", len(counts), f"{len(counts)} year-in-school count column(s): "
+        f"school year {year}/{(year + 1) % 100:02d} taken from the file name")]
+
+
 def _lines(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(frame.index.to_numpy(), name=frame.index.name)
 
@@ -164,6 +198,9 @@ def _long_counts(table: pd.DataFrame, header: duo_header.Header, path: Path,
         positions=np.tile(np.arange(k), records), line_label=table.index.name)
     out = {header.renames[raw]: np.repeat(table[raw].to_numpy(dtype=object), k)
            for raw in header.classes}
+    if any(c.grade is not None for c in counts):
+        out[duo_header.GRADE_COLUMN] = np.tile(np.array([str(c.grade) for c in counts],
+                                                        dtype=object), records)
     out["measure"] = np.tile(np.array([c.measure for c in counts], dtype=object), records)
     if header.sex_column is not None:
         out["sex"] = np.repeat(_sex_from_column(table, header.sex_column, path, colmap), k)
@@ -253,7 +290,7 @@ def _drop_totals_lines(table: pd.DataFrame, header: duo_header.Header, path: Pat
 def _year_sums(column: pd.DataFrame, counts: list[duo_header.CountColumn]) -> pd.DataFrame:
     """Per count column: the summed counts of its measure and year over the sexes (female,
     male, unknown; the ``all`` column when there are no sexes)."""
-    key = [(c.measure, c.year) for c in counts]
+    key = [(c.measure, c.year, c.grade) for c in counts]
     parts = np.array([c.sex not in (None, "all") for c in counts])
     frame = column.assign(key=key, part=parts)
     chosen = frame[frame["part"] | ~frame.groupby("key")["part"].transform("any")]

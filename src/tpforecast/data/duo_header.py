@@ -27,7 +27,8 @@ __all__ = ["ColumnMap", "CountColumn", "Header", "column_map", "parse_header"]
 DEFAULT_MEASURE = "count"  # measure of count columns whose header names none (e.g. ``2019``)
 COUNT_COLUMNS = ("measure", "sex", "year", "n", "suppressed", "n_lo", "n_hi", "line", "record",
                  "source")
-_KINDS = ("column", "sex_column", "sex_value", "measure", "derived")
+GRADE_COLUMN = "leerjaar"  # year in school, for files with one count column per grade
+_KINDS = ("column", "sex_column", "sex_value", "measure", "grade_measure", "derived")
 _YEAR = r"(?P<year>(?:19|20)\d{2})(?:\s*[-/\u2013]\s*(?P<end>(?:19|20)?\d{2}))?"
 _YEAR_LIKE = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _SHAPES = ("'2019', 'MAN2015', '2019 MAN' or 'EXAMENKANDIDATEN SCHOOLJAAR 2019-2020 - MAN'")
@@ -40,7 +41,8 @@ class CountColumn:
     header: str
     measure: str
     sex: str | None  # None: the sex comes from a long-format GESLACHT column (or is "all")
-    year: int
+    year: int | None  # None: a year-in-school column; the school year is the file's
+    grade: int | None = None  # year in school (LEER- OF VERBLIJFSJAAR 4 - MAN -> 4)
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,7 @@ class ColumnMap:
     sex_columns: frozenset[str]  # long-format sex columns (GESLACHT)
     sex_values: dict[str, str]  # MAN/VROUW/TOTAAL/ONBEKEND -> male/female/all/unknown
     measures: dict[str, str]  # EXAMENKANDIDATEN -> exam_candidates
+    grade_measures: dict[str, str]  # LEER- OF VERBLIJFSJAAR -> pupils (columns per grade)
     derived: dict[str, str]  # SLAAGPERC -> pass_rate_pct (left out of the counts)
     derived_notes: dict[str, str]
 
@@ -83,6 +86,7 @@ def _load_column_map(path: Path, stamp: int) -> ColumnMap:
             notes[key] = getattr(row, "note", "")
     return ColumnMap(columns=by_kind["column"], sex_columns=frozenset(by_kind["sex_column"]),
                      sex_values=by_kind["sex_value"], measures=by_kind["measure"],
+                     grade_measures=by_kind["grade_measure"],
                      derived=by_kind["derived"], derived_notes=notes)
 
 
@@ -114,9 +118,15 @@ def _patterns(sex_words: tuple[str, ...]) -> list[re.Pattern[str]]:
     ]
 
 
-def _count_header(header: str, colmap: ColumnMap, path: object) -> tuple[str, str | None, int] | None:
-    """``(measure word, sex, year)`` of a count header, or None for a classification column."""
+def _count_header(header: str, colmap: ColumnMap, path: object
+                  ) -> tuple[str, str | None, int | None, int | None] | None:
+    """``(measure word, sex, year, grade)`` of a count header, or None for a classification
+    column; a year-in-school header (``LEER- OF VERBLIJFSJAAR 4 - MAN``) has no year."""
     key = normalize_header(header)
+    grade = _grade_pattern(tuple(colmap.grade_measures), tuple(colmap.sex_values)).fullmatch(key)
+    if grade:
+        sex = colmap.sex_values[grade["sex"]] if grade["sex"] else None
+        return grade["measure"], sex, None, int(grade["grade"])
     for pattern in _patterns(tuple(colmap.sex_values)):
         match = pattern.fullmatch(key)
         if match:
@@ -130,8 +140,18 @@ def _count_header(header: str, colmap: ColumnMap, path: object) -> tuple[str, st
                     expected=f"a school year such as {year}-{year + 1} or "
                              f"{year}/{(year + 1) % 100:02d}")
             sex = colmap.sex_values[groups["sex"]] if groups.get("sex") else None
-            return (groups.get("measure") or "").strip(), sex, year
+            return (groups.get("measure") or "").strip(), sex, year, None
     return None
+
+
+@lru_cache(maxsize=4)
+def _grade_pattern(measures: tuple[str, ...], sex_words: tuple[str, ...]) -> re.Pattern[str]:
+    """``<grade measure> <n> - <sex>``; matches nothing when the mapping lists no such word."""
+    if not measures:
+        return re.compile(r"(?!)")
+    words = "|".join(sorted(map(re.escape, measures), key=len, reverse=True))
+    sex = "|".join(sorted(map(re.escape, sex_words), key=len, reverse=True))
+    return re.compile(rf"(?P<measure>{words})\s+(?P<grade>[1-9])(?:\s*-?\s*(?P<sex>{sex}))?")
 
 
 def parse_header(names: list[str], colmap: ColumnMap, path: object) -> Header:
@@ -148,16 +168,28 @@ def parse_header(names: list[str], colmap: ColumnMap, path: object) -> Header:
         elif key in colmap.sex_columns:
             sex_column = header
         elif parsed is not None:
-            word, sex, year = parsed
-            measure = colmap.measures.get(normalize_header(word)) if word else DEFAULT_MEASURE
-            counts.append(CountColumn(header, measure or snake_case(word), sex, year))
+            word, sex, year, grade = parsed
+            measure = (colmap.grade_measures.get(word) if grade is not None else
+                       colmap.measures.get(normalize_header(word)) if word else DEFAULT_MEASURE)
+            counts.append(CountColumn(header, measure or snake_case(word), sex, year, grade))
         elif _YEAR_LIKE.search(header) and key not in colmap.columns:
             _raise_year_like(header, colmap, path)
+        elif any(key.startswith(word) for word in colmap.grade_measures):
+            raise TpDataError("a year-in-school count header that cannot be read (as a "
+                              "classification column its counts would be lost)", file=path,
+                              line=1, column=header, value=header,
+                              expected="e.g. 'LEER- OF VERBLIJFSJAAR 4 - MAN' (a year in school "
+                                       "1-9, then MAN, VROUW, TOTAAL or ONBEKEND)")
         else:
             classes.append(header)
     if not counts:
         raise TpDataError("no count (year) columns found", file=path, line=1, column="(header)",
                           value=names[:8], expected=f"count headers like {_SHAPES}")
+    if len({c.year is None for c in counts}) > 1:
+        raise TpDataError("the header mixes school-year and year-in-school count columns",
+                          file=path, line=1, column=next(c.header for c in counts if c.year
+                                                         is None),
+                          expected="count columns of one kind")
     _check_count_columns(counts, sex_column, path)
     renames = {raw: colmap.columns.get(normalize_header(raw)) or snake_case(raw)
                for raw in classes}
@@ -185,7 +217,7 @@ def _check_count_columns(counts: list[CountColumn], sex_column: str | None, path
                               f"{sex_column!r}", file=path, line=1, column=column.header,
                               expected="either sex in the count headers or a long-format "
                                        "GESLACHT column")
-        key = (column.measure, column.sex, column.year)
+        key = (column.measure, column.sex, column.year, column.grade)
         if key in seen:
             raise TpDataError(f"two count columns hold the same measure, sex and year (also "
                               f"{seen[key]!r})", file=path, line=1, column=column.header,

@@ -160,6 +160,12 @@ def read_text(path: str | Path, *, what: str, allow_latin1: bool = False,
         raise TpDataError("empty file: no header line", file=path, line=1, column="(header)",
                           expected=what)
     text, encoding = _decode(data, path, what, allow_latin1)
+    if "\r\r\n" in text and text.count("\r\r\n") == text.count("\n"):
+        # every line ends in a doubled carriage return (a CRLF file saved again on Windows):
+        # one line end, so that line numbers are those an editor or grep -n shows
+        text = text.replace("\r\r\n", "\n")
+        notes.append(note(path, None, None, "read_as", 0, "every line ends in a doubled "
+                          "carriage return (\\r\\r\\n): read as one line end"))
     if encoding != "utf-8":
         notes.append(note(path, None, None, "read_as", 0, f"text decoded as {encoding}"))
     return Text(path, text, encoding, tuple(notes))

@@ -59,9 +59,11 @@ TARGET_DTYPES: dict[str, str] = {
 }
 
 
-def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool) -> pd.DataFrame:
+def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool,
+                  optional: dict[str, str] | None = None) -> pd.DataFrame:
     """Read a series or targets CSV with the shared reader, type it cell by cell, check it
-    against the ``kind`` schema; every problem names the file, line, column and value."""
+    against the ``kind`` schema; every problem names the file, line, column and value.
+    ``optional`` columns are typed the same way when the file has them."""
     source = read_text(path, what=f"a {kind} CSV (UTF-8, ',')",
                        missing_hint="bundled data file is missing; run `tpforecast data build`"
                        if bundled else None)
@@ -70,8 +72,9 @@ def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool) 
     raw = pd.DataFrame(parsed.records, columns=parsed.header, dtype=str)
     lines = pd.Series(parsed.lines, name="line")
     require_columns(raw.columns, list(dtypes), file=path, line=parsed.header_line)
+    present = {**dtypes, **{c: d for c, d in (optional or {}).items() if c in raw.columns}}
     df = pd.DataFrame({col: _typed(raw[col], dtype, col, path, lines)
-                       for col, dtype in dtypes.items()})
+                       for col, dtype in present.items()})
     check_frame(df, kind, file=path, lines=lines)
     return df
 
@@ -107,7 +110,8 @@ def dtype_word(dtype: str) -> str:
     return {"bool": "a boolean", "Int64": "a whole number"}.get(dtype, "a number")
 
 
-def load_series(path: str | Path | None = None) -> pd.DataFrame:
+def load_series(path: str | Path | None = None, *, vintage: int | None = None
+                ) -> pd.DataFrame:
     """The canonical enrolment series: published monitor figures and DUO-derived series.
 
     One row per (``indicator``, ``level``, ``region``, ``sex``, ``year``); a *series* is one
@@ -118,15 +122,31 @@ def load_series(path: str | Path | None = None) -> pd.DataFrame:
     ----------
     path
         A series CSV in the same layout; default the bundled ``data/processed/series.csv``.
+    vintage
+        The series as published by the end of this year (bundled data only): the newest
+        edition published by then wins (dates in ``data/mappings/editions.csv``), later
+        editions and DUO releases do not exist, and definition breaks that came later do not
+        apply (``breaks.csv``, column ``effective``). ``reachability(load_series(vintage=2016),
+        as_of=2015)`` is what the 2016 plans could know. None: today's revised data.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``indicator, level, region, sex, year, share, share_lo, share_hi, n_tech,
-        n_total, source, edition, origin, canonical, flags``. ``year`` is the start year of
-        the school year (2014 for 2014/15), ``share`` a fraction in [0, 1] (NA for count-only
-        rows), counts nullable integers. ``flags`` holds ``;``-separated tokens on quality,
-        breaks and proxies (see ``docs/design.md``); ``source`` and ``edition`` trace each row.
+        n_total, source, edition, origin, canonical, flags, vintage``. ``year`` is the start
+        year of the school year (2014 for 2014/15), ``share`` a fraction in [0, 1] (NA for
+        count-only rows), counts nullable integers. ``flags`` holds ``;``-separated tokens on
+        quality, breaks and proxies (see ``docs/design.md``); ``source`` and ``edition`` trace
+        each row. ``vintage`` (Int64) is the year whose end the data are as of: the requested
+        one, the newest vintage for today's bundled data; for a file given by ``path`` its own
+        ``vintage`` column, or NA when it has none.
+
+    Raises
+    ------
+    TpDataError
+        On a bad series file (file, line, column, value), a ``vintage`` before the first or
+        after the newest edition (naming both and the years that exist), or a ``vintage`` with
+        a ``path``.
 
     Examples
     --------
@@ -134,12 +154,31 @@ def load_series(path: str | Path | None = None) -> pd.DataFrame:
     >>> s = tp.load_series()
     >>> s.query("canonical and level == 'havo' and region == 'NL' and sex == 'all'")[
     ...     ["year", "share"]].tail(2)  # doctest: +SKIP
+    >>> then = tp.load_series(vintage=2016)  # what the 2016 plans could know
     """
     bundled = path is None
+    if vintage is not None:
+        if not bundled:
+            raise TpDataError("a vintage is built from the bundled data, not from a file",
+                              file=path, column="vintage", value=vintage,
+                              expected="load_series(vintage=YEAR) without a path")
+        from tpforecast.data.vintage import load_vintage  # builds on this function
+
+        return load_vintage(vintage)
     path = Path(path) if path is not None else data_dir() / "processed" / "series.csv"
-    df = _read_checked(path, SERIES_DTYPES, "series", bundled)
+    df = _read_checked(path, SERIES_DTYPES, "series", bundled, optional={"vintage": "Int64"})
     # row order carries no meaning: a series file in any order reads the same
-    return df.sort_values([*SERIES_KEY, "year"], kind="mergesort").reset_index(drop=True)
+    df = df.sort_values([*SERIES_KEY, "year"], kind="mergesort").reset_index(drop=True)
+    if "vintage" in df.columns:  # a file written from a loaded frame keeps its vintage
+        return df
+    return df.assign(vintage=pd.array([_newest_vintage() if bundled else pd.NA] * len(df),
+                                      dtype="Int64"))
+
+
+def _newest_vintage() -> int:
+    from tpforecast.data.vintage import newest_vintage
+
+    return newest_vintage()
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:

@@ -80,6 +80,12 @@ FLAG_TOKENS: tuple[str, ...] = (
     "participants_not_entrants",
     "institution_location",
     "suppressed_cells",
+    "suppression_bias",
+    "enrolment_not_intake",
+    "assumed_region_mapping",
+    "anchored",
+    "anchor_outside_band",
+    "benchmarked",
 )
 
 # the start years a school year may have (the series schema checks the same range)

@@ -8,7 +8,7 @@ The lookup tables are derived from the CBS reference files in
 Name matching follows the MANIFEST's recipe:
 
 1. Normalise both sides (:func:`normalize_name`): strip accents (NFKD), upper-case, drop
-   DUO's `` C.A.`` (cum annexis), turn parentheses into a trailing token (``Bergen (NH.)`` ->
+   DUO's `` C.A.`` (cum annexis) and apostrophes (the older vo file writes ``S GRAVENHAGE``), turn parentheses into a trailing token (``Bergen (NH.)`` ->
    ``BERGEN NH``), replace ``-`` and ``.`` by a space, collapse spaces, then split a trailing
    province token (``OV``, ``GLD``, ``NH``, ..., see ``data/mappings/province_hints.csv``) off as a
    *province hint*.
@@ -18,7 +18,8 @@ Name matching follows the MANIFEST's recipe:
    since 2015-01-01 and falls back to the place table; ``kind="place"`` (mbo ``PLAATSNAAM``)
    matches BAG woonplaatsen (2024 indeling).
 
-Landsdeel membership is the data file ``data/mappings/regions.csv``.
+Landsdeel membership is the data file ``data/mappings/regions.csv`` (with a ``status``:
+``confirmed`` by a source, or ``assumed``).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tpforecast.data.checks import did_you_mean, require_columns
+from tpforecast.data.checks import check_vocabulary, did_you_mean, require_columns
 from tpforecast.data.inputs import read_delimited, read_text
 from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
@@ -45,6 +46,7 @@ __all__ = [
     "normalize_name",
     "province_hints",
     "province_of",
+    "region_provinces",
     "write_region_lookups",
 ]
 
@@ -99,7 +101,7 @@ def normalize_name(name: str, hints: Iterable[str] | None = None) -> tuple[str, 
     tokens = set(province_hints()) if hints is None else set(hints)
     text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().upper()
     text = re.sub(r"\s+C\.?\s*A\.?\s*$", "", text.strip())  # DUO's "NUENEN C.A."
-    text = re.sub(r"[()]", " ", text)
+    text = re.sub(r"[()]", " ", text).replace("'", "")  # 'S-GRAVENHAGE = S GRAVENHAGE
     text = " ".join(re.sub(r"[-.]", " ", text).split())
     head, _, last = text.rpartition(" ")
     if head and last in tokens:
@@ -324,13 +326,76 @@ def _match(name: str, tables: list[pd.DataFrame], hints: dict[str, str]) -> str 
     return None
 
 
-def load_regions() -> pd.DataFrame:
-    """``data/mappings/regions.csv``: ``province, landsdeel, aliases, note``.
+REGION_STATUSES = ("confirmed", "assumed")
+NATIONAL = "NL"
 
-    ``landsdeel`` is empty where it was not verified; ``aliases`` are ``;``-separated other
-    spellings (``Fryslân``).
+
+def load_regions() -> pd.DataFrame:
+    """``data/mappings/regions.csv``: ``province, landsdeel, status, source, aliases, note``.
+
+    ``status`` says whether the province's landsdeel is ``confirmed`` by a source (named in
+    ``source``) or ``assumed`` (a provisional split; series built on it carry the flag
+    ``assumed_region_mapping``); ``aliases`` are ``;``-separated other spellings (``Fryslân``).
+
+    Raises
+    ------
+    TpDataError
+        A missing column, a repeated province, an empty landsdeel, an unknown status or a
+        confirmed row without a source.
     """
-    return _read_mapping("regions.csv", ["province", "landsdeel", "aliases", "note"])
+    path = mapping_path("regions.csv")
+    table = read_mapping(path, required=["province", "landsdeel", "status", "source",
+                                         "aliases", "note"], key=("province",),
+                         not_empty=("province", "landsdeel", "status"))
+    check_vocabulary(table["status"], REGION_STATUSES, file=path, lines=table["line"],
+                     column="status", what="landsdeel status")
+    unsourced = table[(table["status"] == "confirmed") & (table["source"] == "")]
+    if not unsourced.empty:
+        raise TpDataError("a confirmed landsdeel needs its source", file=path,
+                          line=int(unsourced["line"].iloc[0]), column="source",
+                          value=unsourced["province"].iloc[0],
+                          expected="the document that defines the landsdeel, or status assumed")
+    return table.drop(columns="line")
+
+
+def region_provinces(regions: Iterable[str]) -> pd.DataFrame:
+    """Which provinces make up each region: ``region, province, assumed``.
+
+    Parameters
+    ----------
+    regions
+        ``"NL"`` (every province), landsdelen and provinces of ``regions.csv``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (region, province) in the order asked; ``assumed`` is True where the
+        region is a landsdeel whose membership is ``assumed`` in ``regions.csv``.
+
+    Raises
+    ------
+    TpDataError
+        For a name that is neither ``NL``, a landsdeel nor a province.
+    """
+    table = load_regions()
+    provinces = list(table["province"])
+    rows = []
+    for region in regions:
+        if region == NATIONAL:
+            rows += [(region, p, False) for p in provinces]
+        elif region in provinces:
+            rows.append((region, region, False))
+        elif region in set(table["landsdeel"]):
+            part = table[table["landsdeel"] == region]
+            rows += [(region, p, s == "assumed") for p, s in zip(part["province"], part["status"],
+                                                                strict=True)]
+        else:
+            known = [NATIONAL, *sorted(set(table["landsdeel"])), *provinces]
+            raise TpDataError("unknown region", file="data/mappings/regions.csv",
+                              column="region", value=region,
+                              expected=did_you_mean(region, known))
+    frame = pd.DataFrame(rows, columns=["region", "province", "assumed"])
+    return frame.astype({"region": "str", "province": "str", "assumed": bool})
 
 
 def canonical_province(names: pd.Series) -> pd.Series:
@@ -378,7 +443,7 @@ def landsdeel_provinces(landsdeel: str) -> list[str]:
     regions = load_regions()
     provinces = sorted(regions.loc[regions["landsdeel"] == landsdeel, "province"])
     if not provinces:
-        known = sorted(set(regions["landsdeel"]) - {""})
+        known = sorted(set(regions["landsdeel"]))
         raise TpDataError(
             "unknown landsdeel",
             file="data/mappings/regions.csv",
@@ -400,3 +465,33 @@ def _read_mapping(name: str, required: list[str]) -> pd.DataFrame:
 
 def _require_columns(table: pd.DataFrame, required: list[str], path: Path) -> None:
     require_columns(table.columns, required, file=path, line=1)
+
+
+# ----------------------------------------------------------------------------------------------
+# vo school locations
+# ----------------------------------------------------------------------------------------------
+
+VO_ADDRESS_LIST = "duo-vo-cito/alle-vestigingen-vo.csv"
+
+
+def vo_location_provinces(raw_dir: str | Path) -> dict[str, str]:
+    """School location code (BRIN + two digits, ``00AH00``) -> province, from DUO's address
+    list of vo locations (``alle-vestigingen-vo.csv``, ISO-8859-1, a snapshot of about 2019).
+
+    Raises
+    ------
+    TpDataError
+        A missing column, a repeated location code or an unknown province name.
+    """
+    from tpforecast.data.duo import read_duo_table  # the one reader of DUO tables
+
+    path = Path(raw_dir) / VO_ADDRESS_LIST
+    table = read_duo_table(path).frame
+    _require_columns(table, ["PROVINCIE", "VESTIGINGSNUMMER"], path)
+    lines = pd.Series(table.index.to_numpy(), name="line")
+    from tpforecast.data.checks import check_unique
+
+    check_unique(table, ["VESTIGINGSNUMMER"], file=path, lines=lines, column="VESTIGINGSNUMMER",
+                 what="school location")
+    provinces = canonical_province(table["PROVINCIE"].rename("PROVINCIE"))
+    return dict(zip(table["VESTIGINGSNUMMER"], provinces, strict=True))

@@ -12,7 +12,15 @@ Which rows belong to a level and which of them count as beta-technical is the da
 * ``role = covers``: at least one member row must match each covers rule (``ho`` requires rows
   from both the hbo and the wo file);
 * ``pattern``: a case-insensitive regular expression that must match the *whole* stripped cell
-  (``re.fullmatch``; write ``.*N&T.*`` for "contains N&T");
+  (``re.fullmatch``; write ``.*N&T.*`` for "contains N&T"), or a *lookup* into a classification
+  list of ``data/mappings/``: ``lookup:croho_programmes.csv?level=wo&beta_technical=true#croho_code``
+  matches the cells listed in column ``croho_code`` of the rows with ``level == wo`` and
+  ``beta_technical == true`` (``a|b`` lists alternatives; case-insensitive). The lists keep the
+  judgement per programme, with a reason per row (``croho_programmes.csv``,
+  ``vo_programmes.csv``);
+* ``role = listed``: every cell of the rule's column must be in the lookup, on the rows that
+  the member rules on *other* columns select (a programme missing from the list is an error
+  with a did-you-mean, never silently non-technical or left out of its level);
 * ``required = no``: the rule is skipped when the counts lack the column (``ho_sector`` exists
   only in counts stacked by :func:`stack_counts`);
 * ``default = yes`` marks the definition used when ``definition`` is not given.
@@ -35,12 +43,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tpforecast.data.checks import check_vocabulary, require_columns
-from tpforecast.data.mappings import read_mapping
+from tpforecast.data.checks import at, check_vocabulary, did_you_mean, require_columns
+from tpforecast.data.mappings import mapping_path, read_mapping
 from tpforecast.errors import TpDataError
 from tpforecast.paths import data_dir
 
-__all__ = ["known_levels", "load_classification", "stack_counts", "technical_share"]
+__all__ = ["known_levels", "load_classification", "shares_from_sums", "stack_counts",
+           "technical_share", "technical_sums"]
 
 CLASSIFICATION_FILE = "tech_classification.csv"
 HO_SECTOR = "ho_sector"
@@ -49,7 +58,9 @@ HO_SECTOR = "ho_sector"
 PREFERRED_MEASURES = ("exam_candidates",)
 _COUNT_COLUMNS = ("sex", "n", "suppressed", "n_lo", "n_hi")
 _RECORD = ("source", HO_SECTOR, "record", "measure", "year")  # one record's counts
-_ROLES = ("member", "tech", "covers")
+_ROLES = ("member", "tech", "covers", "listed")
+LOOKUP = "lookup:"
+_LOOKUP_FORM = re.compile(r"lookup:(?P<file>[\w.-]+\.csv)(?:\?(?P<query>[^#]*))?#(?P<key>\w+)")
 _SEXES = ("all", "female", "male", "unknown")
 _PARTS = ("female", "male", "unknown")
 _OUTPUT = ["n_tech", "n_total", "n_suppressed", "share", "share_lo", "share_hi"]
@@ -106,6 +117,9 @@ def _check_rule(row: tuple, line: int, path: Path) -> None:
     if not row.column:
         raise TpDataError("bad classification rule: no column", file=path, line=line,
                           column="column", value=row.column, expected="a counts column name")
+    if row.pattern.startswith(LOOKUP):
+        _lookup_values(row.pattern, file=path, line=line)
+        return
     try:
         re.compile(row.pattern)
     except re.error as exc:
@@ -222,6 +236,22 @@ def technical_share(
         Unknown level (listing the known levels) or definition, missing columns, ambiguous or
         unknown measure, no rows of the level, or a covers rule that no row meets.
     """
+    by = list(by)
+    sums = technical_sums(counts, level, by, definition=definition, measure=measure)
+    labels = sums[["level", "definition", "measure"]]
+    return shares_from_sums(sums, by).join(labels)
+
+
+def technical_sums(counts: pd.DataFrame, level: str, by: Sequence[str] = ("year",), *,
+                   definition: str | None = None, measure: str | None = None) -> pd.DataFrame:
+    """The sums behind :func:`technical_share`, to be added up over groups before the share.
+
+    Same parameters as :func:`technical_share`. Returns the ``by`` columns, then ``n_tech,
+    n_total, n_suppressed`` (known counts) and ``lo_tech, hi_tech, lo_other, hi_other`` (the
+    bounds of the suppressed technical and other cells), and ``level, definition, measure``.
+    Sums of several groups (provinces into a landsdeel) give the shares of the union with
+    :func:`shares_from_sums`.
+    """
     rules, definition = _rules(level, definition)
     by = list(by)
     source = _source(counts)
@@ -232,6 +262,7 @@ def technical_share(
                                if classes else np.arange(len(counts)))
     data = counts[_needed_columns(counts, rules, by)]  # narrow first: filtering is then cheap
     keep, measure = _measure_rows(data, measure, source)
+    _check_listed(data[keep], rules, source)
     keep &= _matches(data, rules, "member", source)
     members = data[keep]
     if members.empty:
@@ -245,8 +276,8 @@ def technical_share(
     _check_covers(members, rules, level, source)
     tech = _matches(members, rules, "tech", source)
     members, tech = _select_sex(members.assign(_tech=tech), by, source)
-    result = _aggregate(members, tech, by)
-    return result.assign(level=level, definition=definition, measure=measure or "").astype(
+    sums = _aggregate(members, tech, by)
+    return sums.assign(level=level, definition=definition, measure=measure or "").astype(
         {"level": "str", "definition": "str", "measure": "str"})
 
 
@@ -299,11 +330,66 @@ def _matches(data: pd.DataFrame, rules: pd.DataFrame, role: str, source: str | N
 
 
 def _full_match(values: pd.Series, pattern: str) -> np.ndarray:
-    """Case-insensitive full match, evaluated once per distinct value (fast on long frames)."""
-    regex = re.compile(pattern, re.IGNORECASE)
+    """Case-insensitive full match (or lookup), once per distinct value (fast on long frames)."""
     codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    hits = np.array([regex.fullmatch(str(u).strip()) is not None for u in uniques], dtype=bool)
+    if pattern.startswith(LOOKUP):
+        listed = _lookup_values(pattern)
+        hits = np.array([str(u).strip().casefold() in listed for u in uniques], dtype=bool)
+    else:
+        regex = re.compile(pattern, re.IGNORECASE)
+        hits = np.array([regex.fullmatch(str(u).strip()) is not None for u in uniques],
+                        dtype=bool)
     return hits[codes] if len(codes) else np.zeros(0, dtype=bool)
+
+
+def _lookup_values(pattern: str, *, file: object = None, line: int | None = None
+                   ) -> frozenset[str]:
+    """The (case-folded) cells a ``lookup:`` pattern lists; checked against its file."""
+    return frozenset(v.casefold() for v in _lookup_listed(pattern, file=file, line=line))
+
+
+@lru_cache(maxsize=64)
+def _lookup_listed(pattern: str, *, file: object = None, line: int | None = None
+                   ) -> tuple[str, ...]:
+    """The cells a ``lookup:`` pattern lists, as written in its file, sorted and distinct."""
+    where = {"file": file or f"data/mappings/{CLASSIFICATION_FILE}", "line": line,
+             "column": "pattern", "value": pattern}
+    form = _LOOKUP_FORM.fullmatch(pattern)
+    if form is None:
+        raise TpDataError("malformed lookup", **where,
+                          expected="lookup:<file>.csv?<column>=<a|b>&...#<key column>")
+    table = read_mapping(mapping_path(form["file"]), required=[form["key"]])
+    keep = np.ones(len(table), dtype=bool)
+    for condition in filter(None, (form["query"] or "").split("&")):
+        column, _, wanted = condition.partition("=")
+        if column not in table.columns:
+            raise TpDataError(f"lookup column {column!r} is not in {form['file']}", **where,
+                              expected=did_you_mean(column, list(table.columns)))
+        keep &= table[column].isin(wanted.split("|")).to_numpy()
+    if not keep.any():
+        raise TpDataError(f"lookup selects no row of {form['file']}", **where,
+                          expected="conditions that some rows meet")
+    return tuple(sorted(set(table.loc[keep, form["key"]])))
+
+
+def _check_listed(rows: pd.DataFrame, rules: pd.DataFrame, source: str | None) -> None:
+    """Every cell of a ``listed`` rule's column must be in its list, on the rows of the level
+    as the member rules on *other* columns select them (vmbo exam rows: ``ONDERWIJSTYPE VO``
+    is VMBO, whatever the programme name), so a name missing from the list is refused with a
+    did-you-mean, never silently left out of the level."""
+    for rule in rules[rules["role"] == "listed"].itertuples(index=False):
+        scope = rows[_matches(rows, rules[rules["column"] != rule.column], "member", source)]
+        hits = _full_match(scope[rule.column], rule.pattern)
+        if not hits.all():
+            first = int(np.flatnonzero(~hits)[0])
+            value = scope[rule.column].iloc[first]
+            where = at(pd.Series(scope["line"].to_numpy(), name="line"), first) if (
+                "line" in scope.columns and pd.notna(scope["line"].iloc[first])) else {}
+            raise TpDataError(
+                "value missing from the classification list: it cannot be classified",
+                file=source, column=rule.column, value=value, **where,
+                expected=f"{did_you_mean(value, list(_lookup_listed(rule.pattern)))} (a value "
+                         f"listed by {rule.pattern}; add it to the list, with a reason)")
 
 
 def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source: str | None):
@@ -324,7 +410,7 @@ def _check_covers(members: pd.DataFrame, rules: pd.DataFrame, level: str, source
 
 
 def _needed_columns(counts: pd.DataFrame, rules: pd.DataFrame, by: list[str]) -> list[str]:
-    wanted = [*by, *_COUNT_COLUMNS, *_RECORD, *rules["column"]]
+    wanted = [*by, *_COUNT_COLUMNS, *_RECORD, *rules["column"], "line"]
     return [c for c in dict.fromkeys(wanted) if c in counts.columns]
 
 
@@ -417,13 +503,14 @@ def _aggregate(data: pd.DataFrame, tech: np.ndarray, by: list[str]) -> pd.DataFr
     if by:
         for column in by:
             parts[column] = data[column].to_numpy()
-        sums = parts.groupby(by, sort=True, dropna=False).sum().reset_index()
-    else:
-        sums = parts.sum().to_frame().T
-    return _shares_from_sums(sums, by)
+        return parts.groupby(by, sort=True, dropna=False).sum().reset_index()
+    return parts.sum().to_frame().T
 
 
-def _shares_from_sums(sums: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+def shares_from_sums(sums: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """Shares and bounds from the sums of :func:`technical_sums` (added up over groups)."""
+    by = list(by)
+
     def ratio(num: pd.Series, den: pd.Series) -> pd.Series:
         num, den = num.astype("Float64"), den.astype("Float64")
         return (num / den.where(den > 0)).astype("Float64")

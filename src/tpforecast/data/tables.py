@@ -10,10 +10,13 @@
     (newest wins), ``primary`` or ``secondary`` (a report of another edition), and the document
     that serves as source for rows without a URL.
 ``breaks.csv``
-    ``break_id, indicator, level, region, first_year, edition_before, action, to_indicator,
-    description``: definition breaks; ``flag`` marks values before ``first_year`` with
+    ``break_id, indicator, level, region, first_year, edition_before, effective, action,
+    to_indicator, description``: definition breaks; ``flag`` marks values before
+    ``first_year`` and/or from editions dated before ``edition_before`` with
     ``pre_break:<break_id>``, ``move`` reassigns rows of editions dated before
-    ``edition_before`` to ``to_indicator``.
+    ``edition_before`` to ``to_indicator``. ``effective`` is the date the break came (the
+    first edition or DUO release on the new basis): a vintage whose year ends before it does
+    not know the break (``tpforecast.load_series(vintage=...)``).
 ``corrections.csv``
     ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
     row-level relabelling of published rows (an empty match field matches anything).
@@ -43,7 +46,8 @@ from tpforecast.data.mappings import (
 )
 from tpforecast.errors import TpDataError
 
-__all__ = ["load_breaks", "load_corrections", "load_editions", "load_indicators"]
+__all__ = ["breaks_in_force", "load_breaks", "load_corrections", "load_editions",
+           "load_indicators", "vintage_end"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -168,23 +172,27 @@ def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``break_id, indicator, level, region, first_year (Int64), edition_before (Timestamp or
-        NaT), action, to_indicator, description, line``. Empty ``level``/``region`` match any.
+        NaT), effective (Timestamp), action, to_indicator, description, line``. Empty
+        ``level``/``region`` match any.
 
     Raises
     ------
     TpDataError
         On an unknown action or level key, a malformed year or date, a ``flag`` rule without
-        ``first_year``, or a ``move`` rule without ``to_indicator``.
+        ``first_year`` or ``edition_before``, a ``move`` rule without ``to_indicator``, or rows
+        of one break with different ``effective`` dates.
     """
     path = Path(path) if path is not None else mapping_path("breaks.csv")
     columns = ("break_id", "indicator", "level", "region", "first_year", "edition_before",
-               "action", "to_indicator", "description")
+               "effective", "action", "to_indicator", "description")
     frame = read_mapping(path, required=columns, key=("break_id", "indicator", "level", "region"),
-                         not_empty=("break_id", "indicator", "action", "description"))
+                         not_empty=("break_id", "indicator", "effective", "action",
+                                    "description"))
     _check_vocabulary(frame, "action", BREAK_ACTIONS, path)
     _check_level_keys(frame, "level", path, allow_empty=True)
     years: list[Any] = []
     dates: list[Any] = []
+    effective: list[pd.Timestamp] = []
     for row in frame.itertuples(index=False):
         line = int(row.line)
         if row.first_year and not row.first_year.isdigit():
@@ -193,17 +201,47 @@ def load_breaks(path: str | Path | None = None) -> pd.DataFrame:
         years.append(int(row.first_year) if row.first_year else pd.NA)
         dates.append(_parse_iso_date(row.edition_before, path, line, "edition_before")
                      if row.edition_before else pd.NaT)
-        if row.action == "flag" and not row.first_year:
-            # clean_figures flags values by year; a rule without first_year would do nothing
-            raise TpDataError("a flag rule needs first_year", file=path, line=line,
-                              column="first_year", value=row.first_year,
-                              expected="the first start year after the break, such as 2016")
+        effective.append(_parse_iso_date(row.effective, path, line, "effective"))
+        if row.action == "flag" and not (row.first_year or row.edition_before):
+            # values are flagged by year or by edition; a rule with neither would do nothing
+            raise TpDataError("a flag rule needs first_year or edition_before", file=path,
+                              line=line, column="first_year", value=row.first_year,
+                              expected="the first start year after the break, such as 2016, "
+                                       "or the date of the first edition after it")
         if row.action == "move" and not row.to_indicator:
             raise TpDataError("a move rule needs to_indicator", file=path, line=line,
                               column="to_indicator", expected="an indicator code")
     frame["first_year"] = pd.array(years, dtype="Int64")
     frame["edition_before"] = pd.to_datetime(pd.Series(dates, index=frame.index, dtype=object))
+    frame["effective"] = pd.to_datetime(pd.Series(effective, index=frame.index, dtype=object))
+    _check_one_date_per_break(frame, path)
     return frame[[*columns, "line"]]
+
+
+def _check_one_date_per_break(frame: pd.DataFrame, path: Path) -> None:
+    """A break comes at one date: every row of a ``break_id`` has the same ``effective``."""
+    first = frame.groupby("break_id", sort=False)["effective"].transform("first")
+    differs = frame["effective"] != first
+    if differs.any():
+        row = frame[differs].iloc[0]
+        raise TpDataError(f"rows of break {row['break_id']!r} have different effective dates",
+                          file=path, line=int(row["line"]), column="effective",
+                          value=str(row["effective"].date()),
+                          expected=f"{first[differs].iloc[0].date()}, as the break's first "
+                                   "row (one date per break)")
+
+
+def vintage_end(vintage: int) -> pd.Timestamp:
+    """The last day of a vintage: what was published by the end of that year."""
+    return pd.Timestamp(int(vintage), 12, 31)
+
+
+def breaks_in_force(breaks: pd.DataFrame, vintage: int | None) -> pd.DataFrame:
+    """The rows of ``breaks`` (:func:`load_breaks`) that had come by the end of ``vintage``
+    (``effective`` on or before it); every row when ``vintage`` is None (today's data)."""
+    if vintage is None:
+        return breaks
+    return breaks[breaks["effective"] <= vintage_end(vintage)].reset_index(drop=True)
 
 
 # -------------------------------------------------------------------------------- corrections
