@@ -8,6 +8,7 @@ import tpforecast as tp
 from tpforecast.errors import TpModelError
 from tpforecast.report import (
     own_target_reachability,
+    role_indicators,
     when_lines,
     when_reached,
     women_target_progress,
@@ -35,7 +36,8 @@ def test_women_target_progress_ratios_equal_count_ratios(bundled_series, bundled
                                 & (bundled_series["origin"] == "duo")]
     counts = {}
     for lv in ["mbo", "hbo", "wo"]:
-        rows = oost_f.loc[oost_f["level"] == lv].set_index("year")["n_tech"]
+        rows = oost_f.loc[(oost_f["level"] == lv)
+                          & (oost_f["indicator"] == role_indicators("duo_basis")[lv])].set_index("year")["n_tech"]
         counts[lv] = (int(rows.loc[2015]), int(rows.loc[2019]))
         r = w.loc[w["level"] == lv].iloc[0]
         assert (r["baseline_count"], r["count"]) == counts[lv]
@@ -43,6 +45,8 @@ def test_women_target_progress_ratios_equal_count_ratios(bundled_series, bundled
     pooled = w.iloc[-1]
     assert pooled["ratio"] == sum(c[1] for c in counts.values()) / pooled["baseline_count"]
     assert "participants_not_entrants" in w.loc[w["level"] == "mbo", "note"].iloc[0]
+    # hbo and wo are counted as bachelor entrants on the monitor's programme list
+    assert set(w.loc[w["level"].isin(["hbo", "wo"]), "indicator"]) == {"duo_ho_intake_programme"}
     with pytest.raises(TpModelError, match="growth_count"):
         women_target_progress(bundled_series,
                               targets=bundled_targets.loc[bundled_targets["kind"] != "growth_count"])

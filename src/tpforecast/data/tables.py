@@ -17,6 +17,13 @@
     ``edition_before`` to ``to_indicator``. ``effective`` is the date the break came (the
     first edition or DUO release on the new basis): a vintage whose year ends before it does
     not know the break (``tpforecast.load_series(vintage=...)``).
+``series_roles.csv``
+    ``level, regional_headline, duo_basis, reason``: per level, the series that stands for a
+    region other than NL in headline tables and judgements against the monitor's targets (the
+    DUO series benchmarked to the monitor's scale; empty where none exists), and the DUO-basis
+    series computed the same way for every region and NL (comparisons between regions, counts
+    of entrants and pupils). NL's headline series is the canonical published one
+    (``indicators.csv``).
 ``corrections.csv``
     ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
     row-level relabelling of published rows (an empty match field matches anything).
@@ -277,3 +284,33 @@ def load_corrections(path: str | Path | None = None) -> pd.DataFrame:
                           line=int(idle["line"].iloc[0]), column="new_indicator",
                           expected="an indicator code or a level key")
     return frame[[*columns, "line"]]
+
+
+def load_series_roles(path: str | Path | None = None) -> pd.DataFrame:
+    """Which series stands for a level in a region (``series_roles.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level, regional_headline, duo_basis, reason, line``; one row per level.
+
+    Raises
+    ------
+    TpDataError
+        On a repeated or unknown level, an empty ``duo_basis`` or ``reason``, or an indicator
+        that is not a DUO-derived code (``duo_...``).
+    """
+    path = Path(path) if path is not None else mapping_path("series_roles.csv")
+    required = ("level", "regional_headline", "duo_basis", "reason")
+    frame = read_mapping(path, required=required, key=("level",),
+                         not_empty=("level", "duo_basis", "reason"))
+    _check_level_keys(frame, "level", path)
+    for column in ("regional_headline", "duo_basis"):
+        bad = frame[(frame[column] != "") & ~frame[column].str.startswith("duo_")]
+        if not bad.empty:
+            raise TpDataError("not a DUO-derived indicator", file=path,
+                              line=int(bad["line"].iloc[0]), column=column,
+                              value=bad[column].iloc[0],
+                              expected="an indicator code from duo_indicators.csv or "
+                                       "benchmarks.csv (duo_...)")
+    return frame[[*required, "line"]]

@@ -19,6 +19,7 @@ from typing import Any
 # public name -> module of tpforecast.report that defines it
 _EXPORTS: dict[str, str] = {
     "HEADLINE_LEVELS": "headline", "headline_series": "headline", "headline_table": "headline",
+    "role_indicators": "headline",
     "clean_log_text": "clean_log", "edition_conflicts": "clean_log",
     "summarize_clean_log": "clean_log",
     "dataset_summary": "provenance", "flag_tokens": "provenance",

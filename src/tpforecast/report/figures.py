@@ -17,12 +17,11 @@ from typing import Any
 import pandas as pd
 
 from tpforecast import plotting
-from tpforecast.data.loaders import select_series
 from tpforecast.forecasting import drop_short_series, forecast, hindcast, reachability
 from tpforecast.formatting import percent, school_year
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.report.headline import headline_series
-from tpforecast.report.regions import OOST_REGIONS
+from tpforecast.report.regions import OOST_REGIONS, regional_comparison
 from tpforecast.scenarios import load_scenarios, run_scenarios
 from tpforecast.study import Study
 
@@ -185,10 +184,11 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
         ReportFigure(
             "oost", "Landsdeel Oost against the Netherlands",
             "Computed the same way from the DUO files for all four regions: mbo participants in "
-            "sector techniek, hbo/wo first-years in CROHO techniek (wo: + natuur), by the "
-            "institution's location.",
+            "sector techniek, hbo/wo first-year bachelors on the monitor's programme-level "
+            "beta-technical list; regions are where the institution is, not where students "
+            "live.",
             lambda: plotting.plot_panels(
-                select_series(series, regions=list(OOST_REGIONS), levels=["mbo", "hbo", "wo"],
-                              sexes=["all"], origin="duo"), panel="level", hue="region")),
+                regional_comparison(series, levels=["mbo", "hbo", "wo"], regions=OOST_REGIONS),
+                panel="level", hue="region")),
     ]
     return figs

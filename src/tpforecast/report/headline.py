@@ -21,7 +21,7 @@ from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
 from tpforecast.study import DEFAULT_STUDY, Study
 
-__all__ = ["HEADLINE_LEVELS", "headline_series", "headline_table"]
+__all__ = ["HEADLINE_LEVELS", "headline_series", "headline_table", "role_indicators"]
 
 #: Levels of the headline table, in reading order (vo first, then the intake levels).
 HEADLINE_LEVELS: tuple[str, ...] = ("vmbo_bb", "vmbo_kb", "vmbo_gltl", "havo", "vwo",
@@ -38,6 +38,19 @@ def _isin(frame: pd.DataFrame, column: str, values: str | Sequence[str] | None) 
     return frame[column].isin(values).to_numpy(dtype=bool, na_value=False)
 
 
+def role_indicators(role: str = "regional_headline") -> dict[str, str]:
+    """Per level, the series of a role in ``data/mappings/series_roles.csv``.
+
+    ``regional_headline``: the series that stands for a region other than NL (the DUO series
+    benchmarked to the monitor's scale); ``duo_basis``: the DUO series computed the same way
+    for every region and NL. Levels without a series of that role are absent.
+    """
+    from tpforecast.data.tables import load_series_roles
+
+    roles = load_series_roles()
+    return {str(r["level"]): str(r[role]) for _, r in roles.iterrows() if r[role]}
+
+
 def headline_series(
     series: pd.DataFrame,
     *,
@@ -47,7 +60,8 @@ def headline_series(
     with_share: bool = True,
 ) -> pd.DataFrame:
     """The headline series: per level the monitor's canonical published series for the
-    Netherlands, and the DUO-derived series (computed the same way for every region) elsewhere.
+    Netherlands, and elsewhere the series named by ``data/mappings/series_roles.csv`` (the DUO
+    series benchmarked to the monitor's scale, so a region is judged on the monitor's scale).
 
     Parameters
     ----------
@@ -70,7 +84,10 @@ def headline_series(
     """
     national = (series["region"] == NATIONAL).to_numpy(dtype=bool, na_value=False)
     canonical = series["canonical"].to_numpy(dtype=bool) & _isin(series, "origin", "published")
-    m = np.where(national, canonical, _isin(series, "origin", "duo"))
+    regional = role_indicators("regional_headline")
+    chosen = np.array([regional.get(lv) == ind for lv, ind
+                       in zip(series["level"], series["indicator"], strict=True)], dtype=bool)
+    m = np.where(national, canonical, chosen)
     m &= _isin(series, "region", region) & _isin(series, "sex", sex) & _isin(series, "level", levels)
     if with_share:
         m &= series["share"].notna().to_numpy()

@@ -5,7 +5,7 @@ trends."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ import pandas as pd
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import KEY, reachability
 from tpforecast.models import DEFAULT_MODEL
-from tpforecast.report.headline import headline_series
+from tpforecast.report.headline import headline_series, role_indicators
 from tpforecast.report.provenance import flag_tokens
 from tpforecast.study import DEFAULT_STUDY, Study
 
@@ -75,6 +75,7 @@ def women_target_progress(
     targets: pd.DataFrame | None = None,
     levels: Sequence[str] = ("mbo", "hbo", "wo"),
     origin: str = "duo",
+    indicators: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Progress on count targets (``kind == "growth_count"``): e.g. +20% women in Oost by 2019.
 
@@ -95,6 +96,10 @@ def women_target_progress(
     origin
         Which series give the counts (``duo``: computed from DUO files, the only source of
         regional counts by sex).
+    indicators
+        The counted series per level; default the ``duo_basis`` series of
+        ``data/mappings/series_roles.csv`` (first-year bachelors on the monitor's programme list
+        for hbo and wo; mbo has only participants).
 
     Returns
     -------
@@ -119,12 +124,14 @@ def women_target_progress(
         for lv in lvls:
             m = (_mask(series, "origin", origin) & _mask(series, "region", t["region"])
                  & _mask(series, "sex", t["sex"]) & _mask(series, "level", lv))
-            g = series.loc[m]
-            inds = sorted(set(g["indicator"]))
-            if not inds:
-                raise TpModelError(f"women_target_progress: no {origin} series for level {lv!r} "
-                                   f"in {t['region']} ({t['sex']})")
-            g = g.loc[_mask(g, "indicator", inds[0])]
+            wanted = {**role_indicators("duo_basis"), **(indicators or {})}.get(lv)
+            g = series.loc[m & _mask(series, "indicator", wanted)]
+            inds = [wanted]
+            if g.empty:
+                have = sorted(set(series.loc[m, "indicator"]))
+                raise TpModelError(f"women_target_progress: no {origin} series {wanted!r} for "
+                                   f"level {lv!r} in {t['region']} ({t['sex']}); there are: "
+                                   f"{', '.join(have) or 'none'}")
             b = g.loc[_mask(g, "year", base_y)]
             e = g.loc[_mask(g, "year", y)]
             if b.empty or e.empty or b["n_tech"].isna().any() or e["n_tech"].isna().any():

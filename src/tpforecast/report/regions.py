@@ -11,6 +11,7 @@ import pandas as pd
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import KEY, reachability
 from tpforecast.models import DEFAULT_MODEL
+from tpforecast.report.headline import role_indicators
 from tpforecast.study import DEFAULT_STUDY, Study
 
 __all__ = ["OOST_REGIONS", "regional_change", "regional_comparison", "regional_latest",
@@ -47,7 +48,8 @@ def regional_comparison(
         ``all``, ``female`` or ``male``.
     origin
         ``duo``: series computed from DUO files, identically for every region (the published
-        national monitor figures use other definitions and are not comparable).
+        national monitor figures use other definitions and are not comparable); per level the
+        ``duo_basis`` series of ``data/mappings/series_roles.csv``.
     reference
         The region every other is compared with.
 
@@ -61,8 +63,11 @@ def regional_comparison(
     """
     if reference not in regions:
         raise TpModelError(f"regional_comparison: reference {reference!r} not in {list(regions)}")
+    basis = role_indicators("duo_basis")
     m = (_mask(series, "origin", origin) & _mask(series, "sex", sex)
-         & series["region"].isin(list(regions)).to_numpy() & series["share"].notna().to_numpy())
+         & series["region"].isin(list(regions)).to_numpy() & series["share"].notna().to_numpy()
+         & np.array([basis.get(lv) == ind for lv, ind
+                     in zip(series["level"], series["indicator"], strict=True)], dtype=bool))
     sub = series.loc[m]
     if levels is None:
         per = sub.groupby("level")["region"].nunique()

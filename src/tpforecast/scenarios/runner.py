@@ -324,7 +324,9 @@ def _run_one(scn: Scenario, key: tuple[str, ...], eng: Engine, students: _Studen
         row = skip_row(key, "*", "no_data", f"no observation up to as_of={info}",
                        scenario=scn.name, as_of=info)
         return [pd.DataFrame([row])]
-    goal = goals_for(p_tgt, key, one=True)
+    # a solved scenario is judged against the target it solves for (e.g. mbo's 30% ambition)
+    goal = (goals_for(solve_tgt, key, year=scn.solve.year, one=True) if scn.solve is not None
+            else goals_for(p_tgt, key, one=True))
     t_val = goal[0].target if goal else math.nan
     parts = []
     for m in model_objs:
