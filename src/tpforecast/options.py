@@ -25,7 +25,7 @@ import numpy as np
 
 from tpforecast.errors import TpModelError
 
-__all__ = ["MAX_PATHS", "OPTIONAL", "RULES", "checked", "problem"]
+__all__ = ["MAX_PATHS", "OPTIONAL", "RULES", "check_options", "checked", "problem"]
 
 #: More simulated paths than this is surely a mistake (memory: paths x years floats).
 MAX_PATHS = 1_000_000
@@ -70,6 +70,8 @@ RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "horizon": (_is_year, "a start year such as 2040"),
     "starts": (lambda v: _whole_list(v, _is_year, empty=False),
                "a list of different start years such as [2016, 2018, 2020]"),
+    "years": (lambda v: _whole_list(v, _is_year, empty=False),
+              "a non-empty list of different start years such as [2019, 2020]"),
     "pace": (lambda v: _is_number(v) and abs(float(v)) <= 100,
              "points a year such as 1.0 (not a fraction)"),
     "pace_window": (lambda v: _is_int(v) and v >= 2, "a whole number of observations >= 2"),
@@ -115,3 +117,9 @@ def checked(name: str, value: Any) -> Any:
     if isinstance(value, Iterable):
         return tuple(int(x) for x in value)
     return float(value) if name in ("target", "probability", "pace") else int(value)
+
+
+def check_options(**values: Any) -> tuple[Any, ...]:
+    """:func:`checked` for several options at once, in the order given:
+    ``until, seed = check_options(until=until, seed=seed)``."""
+    return tuple(checked(name, value) for name, value in values.items())

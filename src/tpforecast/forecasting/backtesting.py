@@ -45,10 +45,10 @@ from tpforecast.models import (
     FittedModel,
     SeriesData,
     available_models,
-    check_intervals,
     interval_probs,
     prepare_series,
 )
+from tpforecast.options import check_options
 from tpforecast.study import INTERVALS, N_PATHS, SEED
 
 __all__ = ["backtest", "default_model_evidence", "score"]
@@ -122,13 +122,11 @@ def backtest(
         is one row with ``year`` NA and its ``status``; a series without data one row with
         ``model`` and ``cutoff`` NA.
     """
-    model_objs = resolve_models(list(models) if models is not None else available_models())
-    probs, qcols = interval_probs(check_intervals(intervals))
-    hs = sorted({int(h) for h in horizons})
-    if not hs or hs[0] < 1:
-        raise TpModelError(f"horizons must be positive integers; got {list(horizons)}")
-    if not isinstance(min_train, int) or min_train < 2:
-        raise TpModelError(f"min_train must be an integer >= 2; got {min_train!r}")
+    model_objs = resolve_models(available_models() if models is None else models)
+    intervals, horizons, min_train, seed, n_paths = check_options(
+        intervals=intervals, horizons=horizons, min_train=min_train, seed=seed, n_paths=n_paths)
+    probs, qcols = interval_probs(intervals)
+    hs = sorted(horizons)
     split = split_series(series)
     parts: list[pd.DataFrame] = [pd.DataFrame(split.skipped)]
     for key, data in progress_bar(split.data.items(), total=len(split.data), desc="backtest",
@@ -271,7 +269,8 @@ def default_model_evidence(
 
             series = load_series()
         sub = series.loc[(series["region"] == region).to_numpy(dtype=bool, na_value=False)]
-        names = list(models) if models is not None else available_models()
+        names = [m.name for m in resolve_models(available_models() if models is None
+                                                else models)]
         if "naive" not in names:
             names = ["naive", *names]
         backtest_frame = backtest(sub, models=names, horizons=horizons, min_train=min_train,

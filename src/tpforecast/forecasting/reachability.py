@@ -14,7 +14,6 @@ from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     fit_models,
     progress_bar,
     resolve_models,
@@ -23,7 +22,8 @@ from tpforecast.forecasting.series import (
     typed,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
-from tpforecast.models import DEFAULT_MODEL, check_intervals, interval_probs
+from tpforecast.models import DEFAULT_MODEL, interval_probs
+from tpforecast.options import check_options
 from tpforecast.study import HORIZON, INTERVALS, N_PATHS, PACE_WINDOW, SEED, TARGET, TARGET_YEAR
 
 __all__ = ["outcome", "reachability", "reach_columns", "reason_text"]
@@ -158,8 +158,8 @@ def reachability(
     >>> tp.reachability(tp.load_series(), target=0.40, year=2020, as_of=2015)  # doctest: +SKIP
     """
     model_objs = resolve_models(models)
-    year = check_year(year, "year")
-    intervals = check_intervals(intervals)
+    year, as_of, intervals, seed, n_paths, horizon = check_options(
+        year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
     tgt = resolve_target(target)
     is_frame = isinstance(tgt, pd.DataFrame)
     split = split_series(series, as_of)

@@ -33,12 +33,12 @@ from tpforecast.models import (
     stable_seed,
     status_of,
 )
+from tpforecast.options import checked
 
 __all__ = [
     "KEY",
     "STATUSES",
     "SplitSeries",
-    "check_year",
     "drop_short_series",
     "fit_models",
     "progress_bar",
@@ -116,15 +116,6 @@ def progress_bar(iterable: Iterable[Any], *, total: int | None = None, desc: str
     return tqdm(iterable, total=total, desc=desc, leave=False)
 
 
-def check_year(value: Any, what: str) -> int | None:
-    """``value`` as a year, or None; a :class:`TpModelError` naming ``what`` otherwise."""
-    if value is None:
-        return None
-    if not isinstance(value, int | np.integer) or isinstance(value, bool):
-        raise TpModelError(f"{what} must be a year (int) or None; got {value!r}")
-    return int(value)
-
-
 def skip_row(key: Sequence[str], model: str, status: str, reason: str,
              **extra: Any) -> dict[str, Any]:
     """A result row for a (series, model) pair that could not be computed."""
@@ -172,7 +163,7 @@ def split_series(series: pd.DataFrame, as_of: int | None = None) -> SplitSeries:
     if *no* series is left, :class:`~tpforecast.errors.TpNoDataError` names them.
     """
     _check_frame(series)
-    as_of = check_year(as_of, "as_of")
+    as_of = checked("as_of", as_of)
     has_counts = "n_tech" in series.columns and "n_total" in series.columns
     out = SplitSeries({}, {})
     for key, rows in series.groupby(KEY, sort=True, dropna=False):

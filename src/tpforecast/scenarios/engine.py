@@ -33,6 +33,7 @@ from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.series import SplitSeries, fit_models, split_series
 from tpforecast.models import TrendModel, get_model
+from tpforecast.options import check_options
 from tpforecast.scenarios.spec import BASES
 
 __all__ = ["LAST_MODEL", "Engine", "Skip", "effective_start", "ramp_weights"]
@@ -85,10 +86,7 @@ class Engine:
     """Caches the splits per information set and the futures per (as_of, series, model)."""
 
     def __init__(self, series: pd.DataFrame, seed: int, n_paths: int, end: int) -> None:
-        if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
-            raise TpModelError(f"seed must be an integer; got {seed!r}")
-        if not isinstance(n_paths, int | np.integer) or isinstance(n_paths, bool) or n_paths < 1:
-            raise TpModelError(f"n_paths must be a positive integer; got {n_paths!r}")
+        seed, n_paths = check_options(seed=seed, n_paths=n_paths)
         self.series = series
         self.full = split_series(series, None)  # checks every series (bad input raises here)
         self.seed, self.n_paths, self.end = int(seed), int(n_paths), int(end)

@@ -19,11 +19,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError, TpScenarioError
+from tpforecast.errors import TpScenarioError
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     progress_bar,
     resolve_models,
     series_label,
@@ -31,7 +30,8 @@ from tpforecast.forecasting.series import (
     typed,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
-from tpforecast.models import DEFAULT_MODEL, check_intervals, get_model, interval_probs
+from tpforecast.models import DEFAULT_MODEL, get_model, interval_probs
+from tpforecast.options import check_options
 from tpforecast.scenarios.engine import LAST_MODEL, Engine, Skip, effective_start, ramp_weights
 from tpforecast.scenarios.loading import load_scenarios
 from tpforecast.scenarios.solver import solve_shift
@@ -268,10 +268,9 @@ def run_scenarios(
     """
     scns = _coerce_scenarios(scenarios)
     model_objs = resolve_models(models)
-    probs, qcols = interval_probs(check_intervals(intervals))
-    until, as_of = check_year(until, "until"), check_year(as_of, "as_of")
-    if until is None:
-        raise TpModelError("until must be a year (int); got None")
+    intervals, until, as_of, seed, n_paths = check_options(
+        intervals=intervals, until=until, as_of=as_of, seed=seed, n_paths=n_paths)
+    probs, qcols = interval_probs(intervals)
     p_tgt = resolve_target(target)
     for scn in scns:
         _check_known(scn, series)

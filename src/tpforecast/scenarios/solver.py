@@ -23,7 +23,6 @@ from tpforecast.forecasting.measures import first_passage, recent_pace
 from tpforecast.forecasting.reachability import reason_text
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     progress_bar,
     resolve_models,
     series_label,
@@ -32,6 +31,7 @@ from tpforecast.forecasting.series import (
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL, SeriesData, stable_seed
+from tpforecast.options import check_options
 from tpforecast.scenarios.engine import (
     Engine,
     Skip,
@@ -229,18 +229,16 @@ def required_acceleration(
     >>> tp.required_acceleration(tp.load_series(), target=0.40, year=2020,
     ...                          start=2016)  # doctest: +SKIP
     """
-    p = float(probability) if isinstance(probability, int | float) else math.nan
-    if not 0 < p < 1:
-        raise TpModelError(f"probability must be in (0, 1); got {probability!r}")
-    year = check_year(year, "year")
-    start = check_year(start, "start")
+    p, year, start, as_of, seed, n_paths, horizon = check_options(
+        probability=probability, year=year, start=start, as_of=as_of, seed=seed,
+        n_paths=n_paths, horizon=horizon)
     is_frame = isinstance(target, pd.DataFrame | str)
     # checks ramp, base, start vs a fixed target year (naming the scenario and field)
     Scenario("required_acceleration", start=start, ramp_years=ramp_years, base=base,
              solve=Solve("targets" if is_frame else float(resolve_target(target)),
                          None if is_frame else year, p))
     return required_table(series, target=target, year=year, start=start, probability=p,
-                          models=models, as_of=check_year(as_of, "as_of"),
+                          models=models, as_of=as_of,
                           ramp_years=ramp_years, base=base, seed=seed, n_paths=n_paths,
                           horizon=horizon, progress=progress, late_start="raise")
 
@@ -292,10 +290,9 @@ def years_to_target(
         scenario's simulated paths (with zero extra growth and the same model, seed and data
         the two agree exactly). NA when not reached by ``horizon``.
     """
-    start, as_of = check_year(start, "start"), check_year(as_of, "as_of")
+    start, as_of, horizon = check_options(start=start, as_of=as_of, horizon=horizon)
     scn = Scenario("years_to_target", start=start, extra_pp_per_year=extra_pp_per_year,
                    ramp_years=ramp_years, base=base)
-    horizon = check_year(horizon, "horizon")
     tgt = resolve_target(target)
     model_objs = base_models(base, resolve_models(models))
     eng = Engine(series, seed, n_paths, max(HORIZON, horizon))  # one grid: same paths

@@ -14,6 +14,7 @@ from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting.measures import recent_pace
 from tpforecast.forecasting.series import KEY, split_series, typed
 from tpforecast.models import DEFAULT_MODEL
+from tpforecast.options import check_options
 from tpforecast.scenarios.solver import required_table, years_to_target
 from tpforecast.study import DEFAULT_STUDY, HORIZON, N_PATHS, PACE, SEED, TARGET, TARGET_YEAR
 
@@ -88,6 +89,9 @@ def acceleration_table(
         columns (all data): ``last_year, last_share, pace_pp_per_year, pace_first_year,
         pace_first_year_lo, pace_first_year_hi, pace_at_target_since, pace_status``.
     """
+    year, starts, pace, probability, seed, n_paths, horizon = check_options(
+        year=year, starts=starts, pace=pace, probability=probability, seed=seed,
+        n_paths=n_paths, horizon=horizon)
     s = series
     if levels is not None:
         unknown = [lv for lv in levels if lv not in set(s["level"])]
