@@ -18,6 +18,7 @@ from tpforecast.forecasting.series import (
     skip_row,
     split_series,
     typed,
+    warn_skipped,
 )
 from tpforecast.models import DEFAULT_MODEL, interval_probs
 from tpforecast.options import check_options
@@ -111,4 +112,5 @@ def forecast(
         raise nothing_computed("forecast", skipped)
     out = pd.concat([*parts, pd.DataFrame(skipped)], ignore_index=True)
     out = typed(out[[*KEY, "model", "model_used", "year", *cols, "status", "reason"]])
+    warn_skipped("forecast", out)
     return out.sort_values([*KEY, "model", "year"], ignore_index=True, na_position="first")

@@ -28,11 +28,19 @@ from tpforecast.forecasting.series import (
     series_label,
     skip_row,
     typed,
+    warn_skipped,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL, get_model, interval_probs
 from tpforecast.options import check_options
-from tpforecast.scenarios.engine import LAST_MODEL, Engine, Skip, effective_start, ramp_weights
+from tpforecast.scenarios.engine import (
+    LAST_MODEL,
+    Engine,
+    Skip,
+    effective_start,
+    ramp_weights,
+    warn_moved_start,
+)
 from tpforecast.scenarios.loading import load_scenarios
 from tpforecast.scenarios.solver import solve_shift
 from tpforecast.scenarios.spec import Scenario, ScenarioFieldError
@@ -152,7 +160,7 @@ def _shifted(scn: Scenario, b: Future, key: tuple[str, ...], years: np.ndarray,
         else np.full(years.size, np.nan)
     no_start = extra == 0 and scn.kind != "solve"
     return {"q": np.clip(raw, 0.0, 1.0), "p_target": p_t, "extra": extra,
-            "start": None if no_start else s_eff,
+            "start": None if no_start else s_eff, "requested_start": scn.start,
             "clipped": ((raw < 0) | (raw > 1)).any(axis=0)}
 
 
@@ -161,7 +169,7 @@ def _fixed_path(scn: Scenario, until: int, n_probs: int, t_val: float) -> dict[s
     q = np.tile(np.array([scn.path[int(y)] for y in years]), (n_probs, 1))  # type: ignore[index]
     p_t = (q[0] >= t_val).astype(float) if math.isfinite(t_val) else np.full(years.size, np.nan)
     return {"years": years, "q": q, "p_target": p_t, "extra": math.nan,
-            "start": int(years[0]) if years.size else None,
+            "start": int(years[0]) if years.size else None, "requested_start": min(scn.path),
             "clipped": np.zeros(years.size, dtype=bool)}
 
 
@@ -286,16 +294,21 @@ def run_scenarios(
     for scn, key in progress_bar(work, total=len(work), desc="scenarios", progress=progress):
         parts += _run_one(scn, key, eng, students, model_objs, as_of, until, probs, qcols,
                           p_tgt, solve_tgts.get(scn.name))
+    if not parts:
+        raise TpScenarioError(f"run_scenarios: the scenarios {', '.join(s.name for s in scns)} "
+                              "apply to none of the series (see their levels and regions)")
     out = pd.concat(parts, ignore_index=True)
     if not (out["status"] == "ok").any():
         reasons = "; ".join(f"{r.scenario} {series_label([r.indicator, r.level, r.region, r.sex])}"
                             f": {r.reason}" for r in out.head(5).itertuples())
         raise TpScenarioError(f"run_scenarios: no scenario could be run ({reasons or 'no series'})")
     cols = ["scenario", *KEY, "year", *qcols, "p_target", "extra_students", "model",
-            "model_used", "base", "as_of", "start", "extra_pp_per_year", "target",
-            "n_total_proj", "n_total_projection", "clipped", "status", "reason"]
+            "model_used", "base", "as_of", "requested_start", "start", "extra_pp_per_year",
+            "target", "n_total_proj", "n_total_projection", "clipped", "status", "reason"]
     out = typed(out.reindex(columns=cols))
     _warn_clipped(out)
+    warn_moved_start("run_scenarios", out)
+    warn_skipped("run_scenarios", out, results={"ok"})
     return out
 
 
@@ -323,6 +336,8 @@ def _run_one(scn: Scenario, key: tuple[str, ...], eng: Engine, students: _Studen
         row = skip_row(key, "*", "no_data", f"no observation up to as_of={info}",
                        scenario=scn.name, as_of=info)
         return [pd.DataFrame([row])]
+    if scn.kind == "path":
+        _check_path_after(scn, key, split.data[key].last_year)
     goal = goals_for(p_tgt, key, one=True)
     t_val = goal[0].target if goal else math.nan
     parts = []
@@ -337,6 +352,17 @@ def _run_one(scn: Scenario, key: tuple[str, ...], eng: Engine, students: _Studen
         else:
             parts.append(_part(scn, key, res, b, m, model_name, info, t_val, qcols, students))
     return parts
+
+
+def _check_path_after(scn: Scenario, key: tuple[str, ...], last_year: int) -> None:
+    """A path never overwrites observations: its years must follow the last one used."""
+    observed = [y for y in scn.path if y <= last_year]  # type: ignore[union-attr]
+    if observed:
+        raise ScenarioFieldError(
+            scn.name, "path", f"year(s) {', '.join(map(str, observed))} are observed for series "
+            f"{series_label(key)} (data used up to {last_year}); a path would overwrite them",
+            f"path years after {last_year}, or limit the scenario with levels/regions, or set "
+            f"as_of before {min(observed)}")
 
 
 def _part(scn: Scenario, key: tuple[str, ...], res: dict[str, Any], b: Future | Skip, m: Any,
@@ -354,6 +380,7 @@ def _part(scn: Scenario, key: tuple[str, ...], res: dict[str, Any], b: Future | 
     used = b.fitted.model_used if isinstance(b, Future) else ""  # type: ignore[union-attr]
     return part.assign(
         model=model_name, model_used=used, base="path" if scn.kind == "path" else scn.base,
-        as_of=info, start=res["start"], extra_pp_per_year=res["extra"],
+        as_of=info, requested_start=res["requested_start"], start=res["start"],
+        extra_pp_per_year=res["extra"],
         target=t_val, n_total_proj=n_proj, n_total_projection=how, clipped=res["clipped"],
         status="ok", reason="")

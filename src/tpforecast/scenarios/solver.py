@@ -28,6 +28,7 @@ from tpforecast.forecasting.series import (
     series_label,
     skip_row,
     typed,
+    warn_skipped,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL, SeriesData, stable_seed
@@ -38,13 +39,15 @@ from tpforecast.scenarios.engine import (
     base_models,
     effective_start,
     ramp_weights,
+    warn_moved_start,
 )
 from tpforecast.scenarios.spec import Scenario, ScenarioFieldError, Solve
 from tpforecast.study import HORIZON, N_PATHS, PACE, SEED, START, TARGET, TARGET_YEAR
 
 __all__ = ["required_acceleration", "solve_shift", "years_to_target"]
 
-_REQUIRED_COLS = [*KEY, "model", "model_used", "base", "target", "target_year", "start",
+_REQUIRED_COLS = [*KEY, "model", "model_used", "base", "target", "target_year",
+                  "requested_start", "start",
                   "ramp_years", "as_of", "probability", "last_year", "last_share",
                   "baseline_median", "baseline_p_target", "shift_pp", "extra_pp_per_year",
                   "recent_pp_per_year", "p_check", "median_check"]
@@ -74,7 +77,7 @@ def _required_row(b: Future, data: SeriesData, start: int | None, ramp_years: in
     """The solved extra growth of one series for one target (status and reason included)."""
     s_eff = effective_start(start, b.last_year)
     row: dict[str, Any] = {
-        "start": s_eff, "last_year": b.last_year, "last_share": data.last_share,
+        "requested_start": start, "start": s_eff, "last_year": b.last_year, "last_share": data.last_share,
         "recent_pp_per_year": recent_pace(data.years, data.shares), "status": "ok",
     }
     if start is not None and start > year:
@@ -146,7 +149,10 @@ def required_table(series: pd.DataFrame, *, target: Any, year: int, start: int |
                              **_required_row(b, data, start, ramp_years, g.target, int(g.year),
                                              probability)})
     extra = ["target_kind"] if isinstance(tgt, pd.DataFrame) else []
-    return typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
+    out = typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
+    warn_moved_start("required_acceleration", out)
+    warn_skipped("required_acceleration", out, results={"ok"})
+    return out
 
 
 def required_acceleration(
@@ -311,10 +317,14 @@ def years_to_target(
                 rows.append(skip_row(key, m.name, b.status, b.reason, as_of=as_of))
                 continue
             rows.append(_years_row(b, data, key, m.name, scn, goals[0].target, as_of, horizon))
-    cols = [*KEY, "model", "model_used", "base", "extra_pp_per_year", "start", "ramp_years",
-            "as_of", "target", "last_year", "last_share", "first_year", "first_year_lo",
-            "first_year_hi", "at_target_since", "last_year_at_target", "status", "reason"]
-    return typed(pd.DataFrame(rows, columns=cols))
+    cols = [*KEY, "model", "model_used", "base", "extra_pp_per_year", "requested_start",
+            "start", "ramp_years", "as_of", "target", "last_year", "last_share", "first_year",
+            "first_year_lo", "first_year_hi", "at_target_since", "last_year_at_target",
+            "status", "reason"]
+    out = typed(pd.DataFrame(rows, columns=cols))
+    warn_moved_start("years_to_target", out)
+    warn_skipped("years_to_target", out)
+    return out
 
 
 def _years_row(b: Future, data: SeriesData, key: tuple[str, ...], model: str, scn: Scenario,
@@ -327,7 +337,7 @@ def _years_row(b: Future, data: SeriesData, key: tuple[str, ...], model: str, sc
     paths = np.clip(b.paths_for(years) + shift[None, :], 0.0, 1.0)
     row = {**dict(zip(KEY, key, strict=True)), "model": model,
            "model_used": b.fitted.model_used, "base": scn.base,  # type: ignore[union-attr]
-           "extra_pp_per_year": extra, "start": s_eff, "ramp_years": scn.ramp_years,
+           "extra_pp_per_year": extra, "requested_start": scn.start, "start": s_eff, "ramp_years": scn.ramp_years,
            "as_of": as_of, "target": target, "last_year": b.last_year,
            "last_share": data.last_share, "status": "ok",
            **first_passage(data.years, data.shares, years, paths, target)}
