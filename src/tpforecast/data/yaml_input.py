@@ -71,12 +71,14 @@ def read_yaml(path: str | Path, *, what: str,
             cls: type[TpDataError] = type(exc)
         else:
             cls = error
+        if isinstance(exc, TpFileNotFoundError):
+            raise cls(exc.problem, file=exc.file, expected=exc.expected) from exc
         column = exc.column
-        if exc.line is not None and exc.line > 1 and not isinstance(exc, TpFileNotFoundError):
+        if exc.line is not None and exc.line > 1:
             raw = path.read_bytes().decode("utf-8", errors="replace")
             column = key_on_line(raw, exc.line) or "(line)"
         raise cls(exc.problem, file=exc.file, line=exc.line, column=column, value=exc.value,
-                  expected=exc.expected) from exc
+                  expected=f"{what} as UTF-8 text (in an editor: save as UTF-8)") from exc
     text = source.text
     lines = text.splitlines()
     if not text.endswith(("\n", "\r")):
