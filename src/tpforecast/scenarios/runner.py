@@ -259,7 +259,10 @@ def run_scenarios(
         ``target`` that year), ``extra_students`` (additional technical pupils/entrants that
         year relative to the baseline trend of the same model and data: (scenario median -
         baseline median) x projected ``n_total``; NA without counts), ``model, model_used,
-        base, as_of, start`` (first year of extra growth; NA without), ``extra_pp_per_year``
+        base, as_of, requested_start`` (the scenario's ``start``), ``start`` (first year of
+        extra growth: the requested one, or the year after the last observation used when that
+        is later, with one :class:`~tpforecast.scenarios.ScenarioStartWarning`; NA without
+        extra growth), ``extra_pp_per_year``
         (solved per series for solved scenarios), ``target, n_total_proj,
         n_total_projection`` (how the pupil totals were projected), ``clipped`` (the shift
         pushed a quantile outside [0, 1]; it was clipped, with one
@@ -270,7 +273,14 @@ def run_scenarios(
     ------
     TpScenarioError
         A scenario names a level or region not in the series, a solved scenario starts after
-        its target year, duplicate scenario names.
+        its target year, a ``path`` sets an observed year of a series it applies to, duplicate
+        scenario names, scenarios that apply to no series.
+
+    Warns
+    -----
+    SkippedSeriesWarning
+        Once, naming the scenario/series pairs that could not be run (their rows have a
+        ``status`` other than ``ok``).
     TpModelError
         Bad series input or options.
     """
