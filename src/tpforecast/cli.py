@@ -302,13 +302,14 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
 
 def _hint(exc: TpError, args: argparse.Namespace) -> str:
     """A hint that fits the error (none when the message already says what to do)."""
-    from tpforecast.errors import TpFileNotFoundError, TpModelError, TpScenarioError
+    from tpforecast.errors import TpFileNotFoundError, TpScenarioError
+    from tpforecast.options import OptionError
 
     if isinstance(exc, TpFileNotFoundError):
         return ""
     if isinstance(exc, TpScenarioError) and getattr(exc, "line", None) is not None:
         return " (the format is described at the top of data/scenarios.yml)"
-    if isinstance(exc, TpModelError) and " must be " in str(exc):
+    if isinstance(exc, OptionError):
         return f" (see tpforecast {args.command} --help)"
     return ""
 

@@ -12,7 +12,7 @@ is expected.
 >>> checked("n_paths", 0)
 Traceback (most recent call last):
 ...
-tpforecast.errors.TpModelError: n_paths must be a whole number of simulated paths from 1 to 1000000; got 0
+tpforecast.options.OptionError: n_paths must be a whole number of simulated paths from 1 to 1000000; got 0
 """
 
 from __future__ import annotations
@@ -25,7 +25,12 @@ import numpy as np
 
 from tpforecast.errors import TpModelError
 
-__all__ = ["MAX_PATHS", "OPTIONAL", "RULES", "check_options", "checked", "problem"]
+__all__ = ["MAX_PATHS", "OPTIONAL", "RULES", "OptionError", "check_options", "checked",
+           "problem"]
+
+class OptionError(TpModelError):
+    """A keyword option with a value its rule does not allow (names option, value, rule)."""
+
 
 #: More simulated paths than this is surely a mistake (memory: paths x years floats).
 MAX_PATHS = 1_000_000
@@ -106,14 +111,15 @@ def checked(name: str, value: Any) -> Any:
 
     Raises
     ------
-    TpModelError
-        ``"<name> must be <what is expected>; got <value>"``.
+    OptionError
+        A :class:`~tpforecast.errors.TpModelError`: ``"<name> must be <what is expected>; got
+        <value>"``.
     """
     if value is None and name in OPTIONAL:
         return None
     expected = problem(name, value)
     if expected is not None:
-        raise TpModelError(f"{name} must be {expected}; got {value!r}")
+        raise OptionError(f"{name} must be {expected}; got {value!r}")
     if isinstance(value, Iterable):
         return tuple(int(x) for x in value)
     return float(value) if name in ("target", "probability", "pace") else int(value)
