@@ -148,7 +148,12 @@ def backtest(
     out = typed(pd.concat(parts, ignore_index=True).reindex(columns=cols))
     if not (out["status"] == "ok").any():
         raise _nothing_to_test(split, min_train, hs)
-    warn_skipped("backtest", out)
+    # a model skipped in an early, short window is normal; warn about the pairs never tested
+    ok = out["status"] == "ok"
+    tested = out.loc[ok, [*KEY, "model"]].drop_duplicates()
+    never = out.loc[~ok].merge(tested, on=[*KEY, "model"], how="left", indicator=True)
+    warn_skipped("backtest", pd.concat([out.loc[ok].drop_duplicates(KEY),
+                                        never.loc[never["_merge"] == "left_only"]]))
     return out.sort_values([*KEY, "model", "cutoff", "year"], ignore_index=True,
                            na_position="first")
 
