@@ -28,6 +28,7 @@ from tpforecast.data.loaders import select_series
 from tpforecast.data.mappings import load_breaks
 from tpforecast.paths import data_dir
 
+rp.warnings_as_lines()  # series a function leaves out: one line each
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 60)
 study = tp.load_study(STUDY).replace(**CHANGES)

@@ -23,6 +23,7 @@ from tpforecast.data.loaders import select_series
 from tpforecast.forecasting import default_model_evidence, model_diagnostics
 from tpforecast.models import DEFAULT_MODEL, model_table
 
+rp.warnings_as_lines()  # series a function leaves out: one line each
 pd.set_option("display.width", 120)
 study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()

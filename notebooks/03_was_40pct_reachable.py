@@ -26,6 +26,7 @@ import tpforecast as tp
 import tpforecast.report as rp
 from tpforecast.forecasting import hindcast_summary
 
+rp.warnings_as_lines()  # series a function leaves out: one line each
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 70)
 study = tp.load_study(STUDY).replace(**CHANGES)

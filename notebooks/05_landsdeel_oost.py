@@ -30,6 +30,7 @@ import tpforecast as tp
 import tpforecast.report as rp
 from tpforecast.data.loaders import select_series
 
+rp.warnings_as_lines()  # series a function leaves out: one line each
 pd.set_option("display.width", 120)
 study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()

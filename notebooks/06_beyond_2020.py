@@ -23,6 +23,7 @@ import pandas as pd
 import tpforecast as tp
 import tpforecast.report as rp
 
+rp.warnings_as_lines()  # series a function leaves out: one line each
 pd.set_option("display.width", 120)
 pd.set_option("display.max_colwidth", 60)
 study = tp.load_study(STUDY).replace(**CHANGES)

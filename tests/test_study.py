@@ -44,3 +44,25 @@ def test_replace_checks_like_a_file():
         tp.load_study().replace(n_paths=0)
     with pytest.raises(TpDataError, match="did you mean 'target'"):
         tp.load_study().replace(traget=0.3)
+
+
+@pytest.mark.parametrize(("transform", "line", "column", "match"), [
+    (lambda b: b.replace(b"seed: 0", b"seed: 0 \xe9"), "seed", "seed", "not UTF-8"),
+    (lambda b: b + b"seed: 1\n", "last", "seed", "given twice"),
+    (lambda b: b.rstrip(b"\n"), "last", "until", "ends inside a line"),
+    (lambda b: b"", 1, "(header)", "empty file"),
+])
+def test_study_bytes_and_duplicates_name_file_line_and_setting(tmp_path, transform, line,
+                                                              column, match):
+    """The study file is read like every input: encoding, cut-off and duplicate keys are
+    refused with file, line and setting (issue 9)."""
+    good = (tp.paths.data_dir() / "study.yml").read_bytes()
+    path = tmp_path / "study.yml"
+    path.write_bytes(transform(good))
+    text = path.read_bytes().decode("utf-8", errors="replace").splitlines()
+    want = {"last": len(text),
+            "seed": next((i + 1 for i, t in enumerate(text) if t.startswith("seed:")), None)
+            }.get(line, line)
+    with pytest.raises(TpDataError, match=match) as exc:
+        tp.load_study(path)
+    assert (exc.value.file, exc.value.line, exc.value.column) == (str(path), want, column)

@@ -12,7 +12,6 @@ import argparse
 import sys
 import warnings
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -67,8 +66,9 @@ def _emit(df: pd.DataFrame, args: argparse.Namespace) -> None:
     else:
         text = df.to_csv(index=False, lineterminator="\n")
     if args.out:
-        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-        Path(args.out).write_text(text, encoding="utf-8")
+        from tpforecast.report.output import write_text
+
+        write_text(args.out, text)
         print(f"wrote {len(df)} rows to {args.out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -83,9 +83,12 @@ def _selected(args: argparse.Namespace) -> pd.DataFrame:
     chosen = select_series(series, indicators=args.indicator, levels=args.level,
                            regions=args.region, sexes=args.sex, origin=args.origin)
     if args.indicator is None and args.origin is None and not args.all_indicators:
-        chosen = headline_series(chosen, levels=None, region=None, sex=None)
-    if chosen.empty:
-        raise TpError("no series match the selection (try --all-indicators or other filters)")
+        headline = headline_series(chosen, levels=None, region=None, sex=None)
+        if headline.empty:
+            found = ", ".join(sorted(set(chosen["indicator"])))
+            raise TpError(f"no headline series in the selection; it holds the indicators "
+                          f"{found} (add --all-indicators, or choose with --indicator)")
+        chosen = headline
     return chosen.reset_index(drop=True)
 
 
@@ -106,14 +109,16 @@ def _target(args: argparse.Namespace) -> float | pd.DataFrame:
 
 def _cmd_data_build(args: argparse.Namespace) -> int:
     from tpforecast.data.build import build_data
+    from tpforecast.report.output import ensure_folder
 
+    if args.out:
+        ensure_folder(args.out)  # a file in the way is named before the build
     try:
         summary = build_data(args.shared, args.out)
-    except TpError:
-        # the build ran in a temporary copy: say so, the error itself follows
-        print(f"tpforecast: data build failed; {args.out or 'data/'} is left unchanged",
-              file=sys.stderr)
-        raise
+    except TpError as exc:
+        # the build ran in a temporary copy: say so, in the same line as the error
+        raise TpError(f"data build failed, {args.out or 'data/'} is left unchanged: {exc}") \
+            from exc
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(summary.to_string(index=False))
     print(f"\n{int(summary['series'].sum())} series, {int(summary['rows'].sum())} rows written.")
@@ -274,21 +279,43 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
+        if getattr(args, "format", None) and args.out:  # a result file: checked before the work
+            from tpforecast.report.output import check_output_file
+
+            check_output_file(args.out)
         with warnings.catch_warnings():
             # library warnings (skipped series, clipping) go to stderr as one line each
             warnings.simplefilter("always")
             warnings.showwarning = _one_line_warning
             return func(args)
     except TpError as exc:
-        print(f"tpforecast: error: {exc}", file=sys.stderr)
+        print(f"tpforecast: error: {_one_line(exc)}{_hint(exc, args)}", file=sys.stderr)
         return 2
-    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-        print(f"tpforecast: error: cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+    except OSError as exc:  # a file or folder the library could not open or write
+        print(f"tpforecast: error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
         return 2
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    print(f"tpforecast: warning: {message}", file=sys.stderr)
+    print(f"tpforecast: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def _hint(exc: TpError, args: argparse.Namespace) -> str:
+    """A hint that fits the error (none when the message already says what to do)."""
+    from tpforecast.errors import TpFileNotFoundError, TpScenarioError
+    from tpforecast.options import OptionError
+
+    if isinstance(exc, TpFileNotFoundError):
+        return ""
+    if isinstance(exc, TpScenarioError) and getattr(exc, "line", None) is not None:
+        return " (the format is described at the top of data/scenarios.yml)"
+    if isinstance(exc, OptionError):
+        return f" (see tpforecast {args.command} --help)"
+    return ""
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tpforecast.errors import TpDataError
+from tpforecast.options import problem
 from tpforecast.paths import data_dir
 
 __all__ = [
@@ -41,44 +40,9 @@ __all__ = [
 ]
 
 
-def _is_int(v: Any) -> bool:
-    return isinstance(v, int) and not isinstance(v, bool)
-
-
-def _is_year(v: Any) -> bool:
-    return _is_int(v) and 1900 <= v <= 2200
-
-
-def _is_fraction(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and 0 < v < 1
-
-
-def _is_points(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def _years(v: Any) -> bool:
-    return isinstance(v, list | tuple) and len(v) > 0 and all(_is_year(y) for y in v)
-
-
-def _percents(v: Any) -> bool:
-    return isinstance(v, list | tuple) and all(_is_int(x) and 0 < x < 100 for x in v)
-
-
-# field -> (check, what is expected); the one description of a valid study
-_RULES: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "target": (_is_fraction, "a fraction in (0, 1) such as 0.40 (not 40)"),
-    "target_year": (_is_year, "a start year such as 2020 (for 2020/21)"),
-    "as_of": (_is_year, "a start year such as 2015 (data up to 2015/16)"),
-    "starts": (_years, "a list of start years such as [2016, 2018, 2020]"),
-    "pace": (_is_points, "points a year such as 1.0"),
-    "pace_window": (lambda v: _is_int(v) and v >= 2, "a whole number of observations >= 2"),
-    "seed": (lambda v: _is_int(v) and v >= 0, "a non-negative whole number"),
-    "n_paths": (lambda v: _is_int(v) and v >= 1, "a positive whole number of paths"),
-    "intervals": (_percents, "a list of coverages in percent such as [80, 95]"),
-    "horizon": (_is_year, "a start year such as 2040"),
-    "until": (_is_year, "a start year such as 2030"),
-}
+#: The settings of a study, in file order (each checked by the option rule of its name).
+_SETTINGS: tuple[str, ...] = ("target", "target_year", "as_of", "starts", "pace", "pace_window",
+                              "seed", "n_paths", "intervals", "horizon", "until")
 
 
 @dataclass(frozen=True)
@@ -122,9 +86,10 @@ class Study:
     until: int
 
     def __post_init__(self) -> None:
-        for name, (ok, expected) in _RULES.items():
+        for name in _SETTINGS:
             value = getattr(self, name)
-            if not ok(value):
+            expected = problem(name, value)
+            if expected is not None:
                 raise TpDataError("bad study setting", column=name, value=value,
                                   expected=expected)
         for name in ("starts", "intervals"):
@@ -143,7 +108,7 @@ class Study:
 
     def replace(self, **changes: Any) -> Study:
         """A copy with ``changes`` (checked like a study file), e.g. ``replace(target=0.30)``."""
-        unknown = [k for k in changes if k not in _RULES]
+        unknown = [k for k in changes if k not in _SETTINGS]
         if unknown:
             raise TpDataError("unknown study setting", column=unknown[0],
                               expected=_suggest(unknown[0]))
@@ -156,9 +121,9 @@ class Study:
 
 
 def _suggest(key: str) -> str:
-    close = difflib.get_close_matches(key, list(_RULES), n=1)
+    close = difflib.get_close_matches(key, list(_SETTINGS), n=1)
     hint = f"did you mean {close[0]!r}? " if close else ""
-    return f"{hint}one of: {', '.join(_RULES)}"
+    return f"{hint}one of: {', '.join(_SETTINGS)}"
 
 
 def load_study(path: str | Path | None = None) -> Study:
@@ -179,26 +144,24 @@ def load_study(path: str | Path | None = None) -> Study:
         Naming the file, line and setting: a missing file, unknown or missing settings (with
         a suggestion), or a value of the wrong type or range.
     """
-    import yaml
+    from tpforecast.data.yaml_input import duplicate_key, node_lines, read_yaml
 
     file = Path(path) if path is not None else data_dir() / "study.yml"
-    if not file.is_file():
-        raise TpDataError("study file not found", file=file)
-    text = file.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-        lines = {str(k.value): k.start_mark.line + 1
-                 for k, _ in getattr(yaml.compose(text, Loader=yaml.SafeLoader), "value", [])}
-    except yaml.YAMLError as exc:
-        raise TpDataError(f"not valid YAML ({exc})", file=file) from exc
+    parsed = read_yaml(file, what="a study file (YAML, 'setting: value' lines)")
+    data = parsed.data
+    lines = {k: line for k, (line, _) in node_lines(parsed.root).items()}
+    twice = duplicate_key(parsed.root)
+    if twice:
+        raise TpDataError("study setting given twice", file=file, line=twice[1],
+                          column=twice[0], expected="each setting once")
     if not isinstance(data, dict):
-        raise TpDataError("expected a mapping of settings", file=file,
-                          expected=", ".join(_RULES))
+        raise TpDataError("expected a mapping of settings", file=file, line=1,
+                          column="(file)", value=data, expected=", ".join(_SETTINGS))
     for key in data:
-        if key not in _RULES:
+        if key not in _SETTINGS:
             raise TpDataError("unknown study setting", file=file, line=lines.get(str(key)),
                               column=str(key), expected=_suggest(str(key)))
-    missing = [k for k in _RULES if k not in data]
+    missing = [k for k in _SETTINGS if k not in data]
     if missing:
         raise TpDataError("missing study setting(s)", file=file, column=", ".join(missing))
     try:

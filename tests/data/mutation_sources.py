@@ -548,7 +548,9 @@ class Mapping(Delimited):
 
 def all_sources() -> list[Source]:
     """Every source; those built from ../shared only when it is there."""
-    kinds: list[Source] = [SeriesFile(), TargetsFile(), *mapping_sources()]
+    from mutation_yaml import yaml_sources
+
+    kinds: list[Source] = [SeriesFile(), TargetsFile(), *mapping_sources(), *yaml_sources()]
     if shared_available():
         mbo = Duo("duo_mbo", RAW / "duo-tekkieworden" / "mbo_inscriptions_2019.csv", 12)
         hbo = DuoLong("duo_hbo", RAW / "duo-tekkieworden" / "hbo_inscriptions_2019.csv", 12)

@@ -54,7 +54,8 @@ def test_variant(variant: Variant, tmp_path: Path) -> None:
 def test_enough_variants() -> None:
     kinds = {v.source.split("_")[0] for v in VARIANTS}
     assert len(VARIANTS) >= (250 if shared_available() else 80)
-    assert {"series", "targets", "mapping"} <= kinds
+    assert {"series", "targets", "mapping", "scenarios", "study"} <= kinds
+    assert sum(v.source in ("scenarios", "study") for v in VARIANTS) >= 40
     if shared_available():
         assert {"duo", "figures"} <= kinds
         assert any(v.source.startswith("duo_json") for v in VARIANTS)

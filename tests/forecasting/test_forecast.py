@@ -89,7 +89,7 @@ def test_no_data_is_its_own_error_class(series):
 def test_bad_model(series):
     with pytest.raises(TpModelError, match="unknown model 'prophet'"):
         tp.forecast(series, models=["prophet"])
-    with pytest.raises(TpModelError, match="intervals must be integers"):
+    with pytest.raises(TpModelError, match="intervals must be a list of different coverages"):
         tp.forecast(series, intervals=(0.8,))
 
 

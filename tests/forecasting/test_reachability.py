@@ -39,9 +39,9 @@ def test_reachability_as_of_and_columns(series):
 
 def test_reachability_bad_target_and_as_of(series):
     havo = series[series.level == "havo"]
-    with pytest.raises(TpModelError, match="outside \\(0, 1\\)"):
+    with pytest.raises(TpModelError, match="must be a fraction in \\(0, 1\\)"):
         tp.reachability(havo, target=40)
-    with pytest.raises(TpModelError, match="outside \\(0, 1\\)"):
+    with pytest.raises(TpModelError, match="must be a fraction in \\(0, 1\\)"):
         tp.reachability(havo, target=0.0)
     with pytest.raises(TpModelError, match="syn_havo/havo/NL/all.*as_of=2000 is before the first"):
         tp.reachability(havo, as_of=2000, models="drift")
@@ -69,7 +69,7 @@ def test_reachability_with_targets_frame(series):
 def test_reachability_targets_frame_bad_value(series):
     t = synthetic_targets()
     t.loc[0, "target"] = 55.0
-    with pytest.raises(TpModelError, match="targets row 0 \\(level havo\\).*outside"):
+    with pytest.raises(TpModelError, match="targets row 0 \\(level havo\\) must be a fraction"):
         tp.reachability(series, target=t)
 
 

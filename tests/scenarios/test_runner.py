@@ -67,10 +67,10 @@ def test_scenarios_never_leave_unit_interval(series):
 
 def test_run_builtins_layout(series):
     everything = run_scenarios(series, until=2026, **FAST)
-    assert list(everything.columns[:18]) == [
+    assert list(everything.columns[:19]) == [
         "scenario", "indicator", "level", "region", "sex", "year", "median", "lo_80", "hi_80",
         "lo_95", "hi_95", "p_target", "extra_students", "model", "model_used", "base", "as_of",
-        "start"]
+        "requested_start", "start"]
     res = everything.loc[everything["status"] == "ok"]
     assert {"extra_pp_per_year", "target", "n_total_proj", "n_total_projection"} <= set(res)
     assert set(res["scenario"]) == {"baseline", "observed_pace", "stagnation", "ambitions",
@@ -172,3 +172,64 @@ def test_solved_scenario_with_early_end_still_lands_on_target(series):
         assert abs(float(r["median"]) - 0.40) < 0.005 or float(r["extra_pp_per_year"]) == 0
     after = _one(res, level="mbo", year=2020)["extra_pp_per_year"].iloc[0]
     assert after > 0
+
+
+def test_a_start_inside_the_observed_years_is_moved_with_a_column_and_a_warning(series):
+    """Issue 9: ``start=2021`` became 2024 without a word when the data end in 2023."""
+    from tpforecast.scenarios import Scenario, ScenarioStartWarning
+
+    late = Scenario("late", start=2021, extra_pp_per_year=1.0, levels=["havo"])
+    with pytest.warns(ScenarioStartWarning, match=r"'late' on synthetic_havo/havo/NL/all: "
+                                                  r"2021 -> 2024"):
+        res = run_scenarios(series, scenarios=[late], until=2026, **FAST)
+    ok = res.loc[res["status"] == "ok"]
+    assert set(ok["requested_start"]) == {2021} and set(ok["start"]) == {2024}
+    assert ok["year"].min() == 2024  # observed years are never changed
+
+
+def test_a_start_after_the_data_is_not_a_move(series):
+    import warnings
+
+    from tpforecast.scenarios import Scenario
+
+    push = Scenario("push", start=2025, extra_pp_per_year=1.0, levels=["havo"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = run_scenarios(series, scenarios=[push], until=2026, **FAST)
+    assert set(res["requested_start"]) == {2025} and set(res["start"]) == {2025}
+
+
+def test_a_path_over_observed_years_is_refused(series):
+    """Issue 9: a path scenario overwrote observed years; now refused, naming scenario, field,
+    years and series."""
+    from tpforecast.scenarios import Scenario
+
+    fixed = Scenario("fixed", path={2022: 0.40, 2023: 0.41, 2024: 0.42}, levels=["havo"])
+    with pytest.raises(TpScenarioError, match=r"scenario 'fixed', field 'path': year\(s\) 2022, "
+                                              r"2023 are observed for series "
+                                              r"synthetic_havo/havo/NL/all \(data used up to "
+                                              r"2023\)"):
+        run_scenarios(series, scenarios=[fixed], until=2026, **FAST)
+    after = Scenario("after", path={2024: 0.42, 2025: 0.43}, levels=["havo"])
+    res = run_scenarios(series, scenarios=[after], until=2026, **FAST)
+    assert res["year"].tolist() == [2024, 2025] and res["median"].tolist() == [0.42, 0.43]
+
+
+def test_scenarios_that_apply_to_no_series_are_an_error(series):
+    from tpforecast.scenarios import Scenario
+
+    only_oost = Scenario("oost", regions=["Overijssel"], levels=["havo"])
+    with pytest.raises(TpScenarioError, match="apply to none of the series"):
+        run_scenarios(series, scenarios=[only_oost], until=2026, **FAST)
+
+
+def test_left_out_series_are_rows_and_one_warning(series):
+    from tpforecast.forecasting.series import SkippedSeriesWarning
+    from tpforecast.scenarios import Scenario
+
+    solved = Scenario("solved", solve={"target": 0.40, "year": 2015}, as_of=2020)
+    with pytest.warns(SkippedSeriesWarning, match=r"run_scenarios: \d+ of \d+ series have rows "
+                                                  r"without a result: observed"):
+        res = run_scenarios(series, scenarios=[solved, Scenario("base")], until=2026, **FAST)
+    skipped = res.loc[res["scenario"] == "solved"]
+    assert set(skipped["status"]) == {"observed"} and skipped["year"].isna().all()

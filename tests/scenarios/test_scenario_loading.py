@@ -96,3 +96,37 @@ def test_run_from_yaml_path(tmp_path, series):
     p = _yaml(tmp_path, "scenarios:\n  - name: flat\n    base: last\n    levels: [vwo]\n")
     res = run_scenarios(series, scenarios=p, until=2025, **FAST)
     assert set(res["scenario"]) == {"flat"} and set(res["level"]) == {"vwo"}
+
+
+@pytest.mark.parametrize("content, line, field, pattern", [
+    (b"scenarios:\n  - name: caf\xe9\n", 2, "name", "not UTF-8"),
+    (b"scenarios:\n  - name: caf\xc3\xa9\n    description: na\xefve\n", 3, "description",
+     "mixed encodings"),
+    (b"", 1, "(header)", "empty file"),
+    (b"scenarios:\n  - name: a\x00b\n", 2, "name", "not text"),
+    (b"PK\x03\x04" + b"\x00" * 20, 1, "(file content)", "ZIP"),
+    (b"scenarios:\n  - name: a\n    start: 20", 3, "start", "ends inside a line"),
+])
+def test_yaml_bytes_go_through_the_shared_text_reader(tmp_path, content, line, field, pattern):
+    """Non-UTF-8, binary, empty and cut-off scenario files: file, line and field, no
+    UnicodeDecodeError (issue 9)."""
+    from tpforecast.errors import TpDataError
+
+    p = tmp_path / "scenarios.yml"
+    p.write_bytes(content)
+    with pytest.raises(TpScenarioError, match=pattern) as exc:
+        load_scenarios(p)
+    assert isinstance(exc.value, TpDataError)
+    assert (exc.value.file, exc.value.line, exc.value.column) == (str(p), line, field)
+
+
+def test_yaml_utf16_and_gzip_read_like_utf8(tmp_path):
+    import gzip
+
+    body = "scenarios:\n  - name: café\n    start: 2024\n    extra_pp_per_year: 1.0\n"
+    for name, content in (("u16.yml", body.encode("utf-16")),
+                          ("gz.yml", gzip.compress(body.encode()))):
+        p = tmp_path / name
+        p.write_bytes(content)
+        (scn,) = load_scenarios(p)
+        assert (scn.name, scn.start, scn.extra_for("x")) == ("café", 2024, 1.0)

@@ -33,22 +33,26 @@ import pandas as pd
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting.series import (
     KEY,
+    SplitSeries,
     fit_models,
     progress_bar,
     resolve_models,
+    series_label,
     series_rng,
+    skip_row,
     split_series,
     typed,
+    warn_skipped,
 )
 from tpforecast.models import (
     DEFAULT_MODEL,
     FittedModel,
     SeriesData,
     available_models,
-    check_intervals,
     interval_probs,
     prepare_series,
 )
+from tpforecast.options import check_options
 from tpforecast.study import INTERVALS, N_PATHS, SEED
 
 __all__ = ["backtest", "default_model_evidence", "score"]
@@ -122,29 +126,60 @@ def backtest(
         is one row with ``year`` NA and its ``status``; a series without data one row with
         ``model`` and ``cutoff`` NA.
     """
-    model_objs = resolve_models(list(models) if models is not None else available_models())
-    probs, qcols = interval_probs(check_intervals(intervals))
-    hs = sorted({int(h) for h in horizons})
-    if not hs or hs[0] < 1:
-        raise TpModelError(f"horizons must be positive integers; got {list(horizons)}")
-    if not isinstance(min_train, int) or min_train < 2:
-        raise TpModelError(f"min_train must be an integer >= 2; got {min_train!r}")
+    model_objs = resolve_models(available_models() if models is None else models)
+    intervals, horizons, min_train, seed, n_paths = check_options(
+        intervals=intervals, horizons=horizons, min_train=min_train, seed=seed, n_paths=n_paths)
+    probs, qcols = interval_probs(intervals)
+    hs = sorted(horizons)
     split = split_series(series)
     parts: list[pd.DataFrame] = [pd.DataFrame(split.skipped)]
     for key, data in progress_bar(split.data.items(), total=len(split.data), desc="backtest",
                                   progress=progress):
-        for k in range(min_train, data.n):
-            cutoff = int(data.years[k - 1])
-            later = data.years[k:]
-            test = np.isin(later - cutoff, hs)
-            if test.any():
-                parts.append(_window(model_objs, key, data, k, test, probs, qcols, seed,
-                                     n_paths))
+        windows = [k for k in range(min_train, data.n)
+                   if np.isin(data.years[k:] - data.years[k - 1], hs).any()]
+        for k in windows:
+            test = np.isin(data.years[k:] - data.years[k - 1], hs)
+            parts.append(_window(model_objs, key, data, k, test, probs, qcols, seed, n_paths))
+        if not windows:
+            parts.append(pd.DataFrame([_no_window(key, m.name, data, min_train, hs)
+                                       for m in model_objs]))
     cols = [*KEY, "model", "model_used", "cutoff", "year", "horizon", "actual", *qcols,
             "n_train", "scale", "status", "reason"]
     out = typed(pd.concat(parts, ignore_index=True).reindex(columns=cols))
+    if not (out["status"] == "ok").any():
+        raise _nothing_to_test(split, min_train, hs)
+    # a model skipped in an early, short window is normal; warn about the pairs never tested
+    ok = out["status"] == "ok"
+    tested = out.loc[ok, [*KEY, "model"]].drop_duplicates()
+    never = out.loc[~ok].merge(tested, on=[*KEY, "model"], how="left", indicator=True)
+    warn_skipped("backtest", pd.concat([out.loc[ok].drop_duplicates(KEY),
+                                        never.loc[never["_merge"] == "left_only"]]))
     return out.sort_values([*KEY, "model", "cutoff", "year"], ignore_index=True,
                            na_position="first")
+
+
+def _no_window(key: tuple[str, ...], model: str, data: SeriesData, min_train: int,
+               horizons: list[int]) -> dict:
+    """The row of a series without any backtest window: too short, or no later observation
+    at one of the horizons."""
+    if data.n <= min_train:
+        return skip_row(key, model, "too_short", f"{data.n} observations; a backtest window "
+                        f"needs more than min_train={min_train}", n_train=data.n)
+    return skip_row(key, model, "no_years", f"no observation {', '.join(map(str, horizons))} "
+                    f"year(s) after a cutoff with at least min_train={min_train} observations",
+                    n_train=data.n)
+
+
+def _nothing_to_test(split: SplitSeries, min_train: int, horizons: list[int]) -> TpModelError:
+    """The error of a backtest without any forecast: names the longest series."""
+    if not split.data:
+        return TpModelError("backtest: no series with observations")
+    key, data = max(split.data.items(), key=lambda kv: kv[1].n)
+    return TpModelError(
+        f"backtest: no forecast to test with min_train={min_train} and horizons "
+        f"{', '.join(map(str, horizons))}: the longest series, {series_label(key)}, has "
+        f"{data.n} observations ({int(data.years[0])}-{data.last_year}); use a min_train "
+        f"below {data.n} (and horizons the data reach)")
 
 
 def _window(model_objs: list, key: tuple[str, ...], data: SeriesData, k: int, test: np.ndarray,
@@ -271,7 +306,8 @@ def default_model_evidence(
 
             series = load_series()
         sub = series.loc[(series["region"] == region).to_numpy(dtype=bool, na_value=False)]
-        names = list(models) if models is not None else available_models()
+        names = [m.name for m in resolve_models(available_models() if models is None
+                                                else models)]
         if "naive" not in names:
             names = ["naive", *names]
         backtest_frame = backtest(sub, models=names, horizons=horizons, min_train=min_train,

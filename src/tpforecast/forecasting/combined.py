@@ -30,7 +30,8 @@ from tpforecast.forecasting.series import (
 )
 from tpforecast.forecasting.targets import check_target
 from tpforecast.formatting import school_year
-from tpforecast.models import DEFAULT_MODEL, SeriesData, check_intervals
+from tpforecast.models import DEFAULT_MODEL, SeriesData
+from tpforecast.options import check_options
 from tpforecast.study import HORIZON, INTERVALS, N_PATHS, SEED, TARGET, TARGET_YEAR
 
 __all__ = ["combined_share", "fill_implied_totals", "latest_totals", "reachability_combined"]
@@ -230,7 +231,8 @@ def reachability_combined(
         raise TpModelError(f"levels must be a list of level keys; got {levels!r}")
     if len(set(levels)) != len(levels):
         raise TpModelError(f"levels listed twice: {list(levels)}")
-    intervals = check_intervals(intervals)
+    year, as_of, intervals, seed, n_paths, horizon = check_options(
+        year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
     split = split_series(series, as_of)
     keys = [_pick_series(split, lv, region, sex, indicators) for lv in levels]
     w, source = _weights(weights, keys, [split.meta[k] for k in keys], as_of)

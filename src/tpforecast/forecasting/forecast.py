@@ -18,8 +18,10 @@ from tpforecast.forecasting.series import (
     skip_row,
     split_series,
     typed,
+    warn_skipped,
 )
-from tpforecast.models import DEFAULT_MODEL, check_intervals, interval_probs
+from tpforecast.models import DEFAULT_MODEL, interval_probs
+from tpforecast.options import check_options
 from tpforecast.study import INTERVALS, N_PATHS, SEED, UNTIL
 
 __all__ = ["forecast", "nothing_computed"]
@@ -85,9 +87,8 @@ def forecast(
     >>> fc = tp.forecast(tp.load_series(), models=["drift", "ensemble"])  # doctest: +SKIP
     """
     model_objs = resolve_models(models)
-    intervals = check_intervals(intervals)
-    if not isinstance(until, int | np.integer):
-        raise TpModelError(f"until must be a year (int); got {until!r}")
+    intervals, until, seed, n_paths = check_options(intervals=intervals, until=until, seed=seed,
+                                                    n_paths=n_paths)
     split = split_series(series, as_of)
     probs, cols = interval_probs(intervals)
     skipped = [{**s, "model": m.name} for s in split.skipped for m in model_objs]
@@ -111,4 +112,5 @@ def forecast(
         raise nothing_computed("forecast", skipped)
     out = pd.concat([*parts, pd.DataFrame(skipped)], ignore_index=True)
     out = typed(out[[*KEY, "model", "model_used", "year", *cols, "status", "reason"]])
+    warn_skipped("forecast", out)
     return out.sort_values([*KEY, "model", "year"], ignore_index=True, na_position="first")

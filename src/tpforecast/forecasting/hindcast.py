@@ -15,6 +15,7 @@ from tpforecast.forecasting.backtesting import backtest
 from tpforecast.forecasting.forecast import forecast
 from tpforecast.forecasting.series import KEY, resolve_models
 from tpforecast.models import DEFAULT_MODEL, available_models
+from tpforecast.options import checked
 from tpforecast.study import AS_OF, INTERVALS, N_PATHS, SEED, TARGET_YEAR
 
 __all__ = ["hindcast", "hindcast_summary", "model_diagnostics", "one_step_errors"]
@@ -56,6 +57,7 @@ def hindcast(
         points), ``inside_80`` and ``as_of``; sorted by series, model and year. Pairs a model cannot fit
         with the data up to ``as_of`` are rows with their ``status`` (``year`` NA).
     """
+    years = checked("years", years)
     sub = series if region is None else series.loc[
         (series["region"] == region).to_numpy(dtype=bool, na_value=False)]
     names = available_models() if models is None else models

@@ -9,21 +9,24 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpforecast.errors import TpModelError
 from tpforecast.forecasting.forecast import nothing_computed
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     fit_models,
     progress_bar,
     resolve_models,
+    series_label,
     skip_row,
     split_series,
     typed,
+    warn_skipped,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
-from tpforecast.models import DEFAULT_MODEL, check_intervals, interval_probs
+from tpforecast.models import DEFAULT_MODEL, interval_probs
+from tpforecast.options import check_options
 from tpforecast.study import HORIZON, INTERVALS, N_PATHS, PACE_WINDOW, SEED, TARGET, TARGET_YEAR
 
 __all__ = ["outcome", "reachability", "reach_columns", "reason_text"]
@@ -158,8 +161,8 @@ def reachability(
     >>> tp.reachability(tp.load_series(), target=0.40, year=2020, as_of=2015)  # doctest: +SKIP
     """
     model_objs = resolve_models(models)
-    year = check_year(year, "year")
-    intervals = check_intervals(intervals)
+    year, as_of, intervals, seed, n_paths, horizon = check_options(
+        year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
     tgt = resolve_target(target)
     is_frame = isinstance(tgt, pd.DataFrame)
     split = split_series(series, as_of)
@@ -185,7 +188,22 @@ def reachability(
                                  intervals, horizon=horizon)}
                 row["reason"] = reason_text(row)
                 rows.append(row)
+    if rows and all(r["status"] == "no_target" for r in rows):
+        raise TpModelError(f"reachability: no target applies to the selected series "
+                           f"({', '.join(sorted({series_label(_key(r)) for r in rows}))}); "
+                           f"{_targets_cover(tgt)}")
     if not any(r["status"] in ("ok", "observed", "not_observed") for r in rows):
         raise nothing_computed("reachability", rows)
     extra = ["target_kind", "target_source"] if is_frame else []
-    return typed(pd.DataFrame(rows, columns=reach_columns(intervals, extra)))
+    out = typed(pd.DataFrame(rows, columns=reach_columns(intervals, extra)))
+    warn_skipped("reachability", out)
+    return out
+
+
+def _targets_cover(targets: pd.DataFrame) -> str:
+    """Which levels (and regions) a targets frame has share targets for, for messages."""
+    cover = []
+    for level, rows in targets.groupby("level", sort=True):
+        regions = sorted({str(r) for r in rows.get("region", pd.Series(dtype=str)).dropna()})
+        cover.append(f"{level} ({', '.join(regions) or 'any region'})")
+    return f"the targets cover: {'; '.join(cover)}"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError, TpNoDataError
+from tpforecast.errors import TpDataWarning, TpModelError, TpNoDataError
 from tpforecast.models import (
     DEFAULT_MODEL,
     FittedModel,
@@ -33,12 +34,14 @@ from tpforecast.models import (
     stable_seed,
     status_of,
 )
+from tpforecast.options import checked
 
 __all__ = [
     "KEY",
+    "RESULT_STATUSES",
     "STATUSES",
+    "SkippedSeriesWarning",
     "SplitSeries",
-    "check_year",
     "drop_short_series",
     "fit_models",
     "progress_bar",
@@ -47,8 +50,10 @@ __all__ = [
     "series_rng",
     "share_counts",
     "skip_row",
+    "skipped_summary",
     "split_series",
     "typed",
+    "warn_skipped",
 ]
 
 #: Columns that identify a series.
@@ -65,6 +70,42 @@ STATUSES: dict[str, str] = {
     "no_target": "no target applies to the series",
     "no_years": "no year to forecast or to accelerate in (see reason)",
 }
+
+#: Statuses of rows that hold a result; any other status is a series (or pair) left out.
+RESULT_STATUSES: frozenset[str] = frozenset({"ok", "observed"})
+
+
+class SkippedSeriesWarning(TpDataWarning):
+    """Some series of the input (or series-model pairs) have no result: the rows with their
+    ``status`` and ``reason`` say which and why (:func:`warn_skipped`)."""
+
+
+def skipped_summary(out: pd.DataFrame, *, results: Iterable[str] = RESULT_STATUSES,
+                    shown: int = 4) -> str | None:
+    """One line naming the series of ``out`` whose rows hold no result (a status outside
+    ``results``), by status; None when every row holds a result."""
+    bad = out.loc[~out["status"].isin(list(results)).to_numpy()]
+    if bad.empty:
+        return None
+    n_all = len(out[KEY].drop_duplicates())
+    parts = []
+    for status, rows in bad.groupby("status", sort=True):
+        labels = [series_label(k) for k in rows[KEY].drop_duplicates().itertuples(index=False)]
+        more = f" and {len(labels) - shown} more" if len(labels) > shown else ""
+        parts.append(f"{status} ({len(labels)}): {', '.join(labels[:shown])}{more}")
+    n_bad = len(bad[KEY].drop_duplicates())
+    return (f"{n_bad} of {n_all} series have rows without a result: {'; '.join(parts)} "
+            "(see the columns status and reason)")
+
+
+def warn_skipped(what: str, out: pd.DataFrame, *, results: Iterable[str] = RESULT_STATUSES,
+                 stacklevel: int = 3) -> None:
+    """A :class:`SkippedSeriesWarning` when rows of the result ``out`` of ``what`` (a runner)
+    hold no result; the rows themselves say which and why."""
+    summary = skipped_summary(out, results=results)
+    if summary is not None:
+        warnings.warn(f"{what}: {summary}", SkippedSeriesWarning, stacklevel=stacklevel)
+
 
 _INTS = {"year", "target_year", "as_of", "last_year", "first_year", "first_year_lo",
          "first_year_hi", "at_target_since", "last_year_at_target", "start", "ramp_years",
@@ -116,15 +157,6 @@ def progress_bar(iterable: Iterable[Any], *, total: int | None = None, desc: str
     return tqdm(iterable, total=total, desc=desc, leave=False)
 
 
-def check_year(value: Any, what: str) -> int | None:
-    """``value`` as a year, or None; a :class:`TpModelError` naming ``what`` otherwise."""
-    if value is None:
-        return None
-    if not isinstance(value, int | np.integer) or isinstance(value, bool):
-        raise TpModelError(f"{what} must be a year (int) or None; got {value!r}")
-    return int(value)
-
-
 def skip_row(key: Sequence[str], model: str, status: str, reason: str,
              **extra: Any) -> dict[str, Any]:
     """A result row for a (series, model) pair that could not be computed."""
@@ -172,7 +204,7 @@ def split_series(series: pd.DataFrame, as_of: int | None = None) -> SplitSeries:
     if *no* series is left, :class:`~tpforecast.errors.TpNoDataError` names them.
     """
     _check_frame(series)
-    as_of = check_year(as_of, "as_of")
+    as_of = checked("as_of", as_of)
     has_counts = "n_tech" in series.columns and "n_total" in series.columns
     out = SplitSeries({}, {})
     for key, rows in series.groupby(KEY, sort=True, dropna=False):

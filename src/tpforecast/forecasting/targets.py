@@ -8,12 +8,12 @@ layout): a row applies to a series with its ``level`` and, where the row gives t
 
 from __future__ import annotations
 
-import math
 from typing import Any, NamedTuple
 
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.options import problem
 
 __all__ = ["Goal", "check_target", "goals_for", "resolve_target"]
 
@@ -32,15 +32,10 @@ class Goal(NamedTuple):
 
 def check_target(target: Any, where: str = "target") -> float:
     """``target`` as a fraction in (0, 1); a :class:`TpModelError` naming ``where`` else."""
-    try:
-        t = float(target)
-    except (TypeError, ValueError) as exc:
-        raise TpModelError(f"{where} must be a fraction in (0, 1); got {target!r}") from exc
-    if not (0 < t < 1) or math.isnan(t):
-        raise TpModelError(
-            f"{where} {target!r} is outside (0, 1); expected a fraction such as 0.40 (not 40)"
-        )
-    return t
+    expected = problem("target", target)
+    if expected is not None:
+        raise TpModelError(f"{where} must be {expected}; got {target!r}")
+    return float(target)
 
 
 def _prepare_frame(targets: pd.DataFrame) -> pd.DataFrame:

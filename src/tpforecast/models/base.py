@@ -31,6 +31,7 @@ from scipy.special import expit, logit
 
 from tpforecast.errors import TpModelError
 from tpforecast.models.series import SeriesData, SeriesTooShortError, prepare_series
+from tpforecast.options import checked
 from tpforecast.study import INTERVALS, N_PATHS
 
 __all__ = [
@@ -77,14 +78,9 @@ def capture_fit_warnings(notes: list[str]) -> Iterator[list[type[Warning]]]:
 
 
 def check_intervals(intervals: Sequence[int]) -> tuple[int, ...]:
-    """Interval coverages in percent as a tuple of ints in (0, 100)."""
-    out = []
-    for lv in intervals:
-        if not (isinstance(lv, int | np.integer) and not isinstance(lv, bool) and 0 < lv < 100):
-            raise TpModelError(f"intervals must be integers in (0, 100) (coverage in percent); "
-                               f"got {lv!r}")
-        out.append(int(lv))
-    return tuple(out)
+    """Interval coverages in percent as a tuple of different ints in (0, 100) (the
+    ``intervals`` rule of :mod:`tpforecast.options`)."""
+    return checked("intervals", intervals)
 
 
 def interval_probs(intervals: Sequence[int]) -> tuple[list[float], list[str]]:
@@ -247,6 +243,7 @@ class FittedModel(ABC):
             Shape ``(n_paths, len(years))``, values in [0, 1]; column ``j`` is ``years[j]``.
         """
         h = self.horizons(years)
+        n_paths = checked("n_paths", n_paths)
         rng = np.random.default_rng(0 if rng is None else rng)
         if h.size == 0:
             return np.empty((n_paths, 0))

@@ -35,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "own_target_lines": "text", "pace_lines": "text", "regional_lines": "text",
     "short_series_text": "text", "students_text": "text", "when_lines": "text",
     "women_lines": "text",
-    "FigurePNG": "figures", "show": "figures",
+    "FigurePNG": "figures", "show": "figures", "warnings_as_lines": "figures",
     "build_report": "build",
 }
 

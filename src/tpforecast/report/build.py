@@ -16,12 +16,14 @@ import jinja2
 import pandas as pd
 
 from tpforecast.data.loaders import load_series, load_targets
+from tpforecast.errors import TpDataError
 from tpforecast.forecasting import default_model_evidence
 from tpforecast.formatting import percent, school_year
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.report.figures import report_figures, save_figure
 from tpforecast.report.headline import HEADLINE_LEVELS, headline_series, headline_table
 from tpforecast.report.outcomes import women_target_progress
+from tpforecast.report.output import ensure_folder, write_text
 from tpforecast.report.tables import acceleration_display, headline_display
 from tpforecast.report.text import findings
 from tpforecast.scenarios import acceleration_table
@@ -65,16 +67,48 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
     ]
 
 
-def _update_readme(readme: Path, blocks: dict[str, str]) -> None:
-    """Replace the text between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->`` markers."""
-    text = readme.read_text(encoding="utf-8")
+#: The README blocks the report refreshes (between ``<!-- NAME:start -->`` and ``:end -->``).
+README_BLOCKS: tuple[str, ...] = ("headline", "acceleration")
+
+
+def _markers(name: str) -> tuple[str, str]:
+    return f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+
+
+def readme_text(readme: Path) -> str:
+    """The README's text, checked to hold each block's markers once, start before end.
+
+    Raises
+    ------
+    TpDataError
+        Naming the file and every missing, repeated or misordered marker (nothing is written).
+    """
+    from tpforecast.data.inputs import read_text
+
+    text = read_text(readme, what="a README (Markdown, UTF-8)").text
+    bad = []
+    for name in README_BLOCKS:
+        start, end = _markers(name)
+        counts = (text.count(start), text.count(end))
+        if counts != (1, 1):
+            bad += [m for m, n in zip((start, end), counts, strict=True) if n != 1]
+        elif text.index(start) > text.index(end):
+            bad.append(f"{start} after {end}")
+    if bad:
+        raise TpDataError("README markers missing, repeated or out of order: " + ", ".join(bad),
+                          file=readme, expected="each of " + ", ".join(
+                              " ... ".join(_markers(n)) for n in README_BLOCKS) + " once")
+    return text
+
+
+def _update_readme(readme: Path, text: str, blocks: dict[str, str]) -> None:
+    """Replace the text between each block's markers (checked by :func:`readme_text`)."""
     for name, body in blocks.items():
-        start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-        if start in text and end in text:
-            head, rest = text.split(start, 1)
-            _, tail = rest.split(end, 1)
-            text = f"{head}{start}\n{body}\n{end}{tail}"
-    readme.write_text(text, encoding="utf-8")
+        start, end = _markers(name)
+        head, rest = text.split(start, 1)
+        _, tail = rest.split(end, 1)
+        text = f"{head}{start}\n{body}\n{end}{tail}"
+    write_text(readme, text)
 
 
 def _markdown(headline_md: str, accel_md: str, items: list[str], figures: list,
@@ -114,8 +148,8 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
         The files written.
     """
     study = load_study() if study is None else study
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    readme_before = readme_text(Path(readme)) if readme is not None else None  # fail first
+    out = ensure_folder(out)
     series, targets = load_series(), load_targets()
     headline = headline_table(series, targets=targets, study=study)
     figures = report_figures(series, study)
@@ -161,5 +195,6 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     paths[1].write_text(_markdown(table_md, accel_md, items, figures, study, lead, method),
                         encoding="utf-8")
     if readme is not None:
-        _update_readme(Path(readme), {"headline": table_md, "acceleration": accel_md})
+        _update_readme(Path(readme), str(readme_before), {"headline": table_md,
+                                                          "acceleration": accel_md})
     return paths + sorted((out / "figures").glob("*"))

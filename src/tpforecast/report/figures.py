@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,17 @@ class FigurePNG:
 
     def __repr__(self) -> str:
         return self.text
+
+
+def warnings_as_lines() -> None:
+    """Show warnings as one plain line each (``SkippedSeriesWarning: ...``), without the file
+    and line of the code that warned (they differ between checkouts): for notebooks."""
+    warnings.formatwarning = _warning_line
+
+
+def _warning_line(message: Warning | str, category: type[Warning], *args: object,
+                  **kwargs: object) -> str:
+    return f"{category.__name__}: {message}\n"
 
 
 def show(obj: Any, *, dpi: int = 100, close: bool = True) -> FigurePNG:

@@ -14,8 +14,8 @@ Modules: :mod:`~.spec` (the specification, checked declaratively), :mod:`~.loadi
 (``acceleration_table``).
 """
 
-from tpforecast.scenarios.engine import LAST_MODEL, ramp_weights
-from tpforecast.scenarios.loading import load_scenarios, scenario_table
+from tpforecast.scenarios.engine import LAST_MODEL, ScenarioStartWarning, ramp_weights
+from tpforecast.scenarios.loading import ScenarioFileError, load_scenarios, scenario_table
 from tpforecast.scenarios.runner import ScenarioClipWarning, run_scenarios
 from tpforecast.scenarios.solver import required_acceleration, years_to_target
 from tpforecast.scenarios.spec import BASES, FIELDS, Scenario, ScenarioFieldError, Solve
@@ -28,6 +28,8 @@ __all__ = [
     "Scenario",
     "ScenarioClipWarning",
     "ScenarioFieldError",
+    "ScenarioFileError",
+    "ScenarioStartWarning",
     "Solve",
     "acceleration_table",
     "load_scenarios",

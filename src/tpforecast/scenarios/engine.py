@@ -24,18 +24,27 @@ or scenarios are in the run.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError, TpNoDataError
+from tpforecast.errors import TpDataWarning, TpModelError, TpNoDataError
 from tpforecast.forecasting.future import Future
-from tpforecast.forecasting.series import SplitSeries, fit_models, split_series
+from tpforecast.forecasting.series import (
+    KEY,
+    SplitSeries,
+    fit_models,
+    series_label,
+    split_series,
+)
 from tpforecast.models import TrendModel, get_model
+from tpforecast.options import check_options
 from tpforecast.scenarios.spec import BASES
 
-__all__ = ["LAST_MODEL", "Engine", "Skip", "effective_start", "ramp_weights"]
+__all__ = ["LAST_MODEL", "Engine", "ScenarioStartWarning", "Skip", "effective_start",
+           "ramp_weights", "warn_moved_start"]
 
 #: Model that gives the noise of ``base="last"`` (a random walk without drift: its median is
 #: the last observed share).
@@ -74,6 +83,29 @@ def effective_start(start: int | None, last_year: int) -> int:
     return last_year + 1 if start is None else max(int(start), last_year + 1)
 
 
+class ScenarioStartWarning(TpDataWarning):
+    """A scenario's ``start`` lies within the observed years of some series: its extra growth
+    starts after their last observation instead (columns ``requested_start`` and ``start``)."""
+
+
+def warn_moved_start(what: str, out: pd.DataFrame, *, shown: int = 4) -> None:
+    """One :class:`ScenarioStartWarning` naming the rows of ``out`` whose ``start`` differs from
+    their ``requested_start`` (grouped by scenario and series)."""
+    moved = out.loc[(out["start"].notna() & out["requested_start"].notna()
+                     & (out["start"] != out["requested_start"])).to_numpy(dtype=bool)]
+    if moved.empty:
+        return
+    by = [c for c in ("scenario", *KEY) if c in moved.columns]
+    groups = moved.drop_duplicates(by)
+    items = [(f"{r['scenario']!r} on " if "scenario" in by else "")
+             + f"{series_label([r[c] for c in KEY])}: {int(r['requested_start'])} -> "
+             f"{int(r['start'])}" for _, r in groups.head(shown).iterrows()]
+    more = f" and {len(groups) - shown} more" if len(groups) > shown else ""
+    warnings.warn(f"{what}: start moved after the last observation used (observed years are "
+                  f"never changed): {'; '.join(items)}{more} (columns requested_start and "
+                  "start)", ScenarioStartWarning, stacklevel=3)
+
+
 def base_models(base: str, models: list[TrendModel]) -> list[TrendModel]:
     """The models giving the base future: the trend models, or ``naive`` for ``base="last"``."""
     if base not in BASES:
@@ -85,10 +117,7 @@ class Engine:
     """Caches the splits per information set and the futures per (as_of, series, model)."""
 
     def __init__(self, series: pd.DataFrame, seed: int, n_paths: int, end: int) -> None:
-        if not isinstance(seed, int | np.integer) or isinstance(seed, bool):
-            raise TpModelError(f"seed must be an integer; got {seed!r}")
-        if not isinstance(n_paths, int | np.integer) or isinstance(n_paths, bool) or n_paths < 1:
-            raise TpModelError(f"n_paths must be a positive integer; got {n_paths!r}")
+        seed, n_paths = check_options(seed=seed, n_paths=n_paths)
         self.series = series
         self.full = split_series(series, None)  # checks every series (bad input raises here)
         self.seed, self.n_paths, self.end = int(seed), int(n_paths), int(end)

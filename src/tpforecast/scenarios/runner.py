@@ -19,20 +19,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError, TpScenarioError
+from tpforecast.errors import TpScenarioError
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     progress_bar,
     resolve_models,
     series_label,
     skip_row,
     typed,
+    warn_skipped,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
-from tpforecast.models import DEFAULT_MODEL, check_intervals, get_model, interval_probs
-from tpforecast.scenarios.engine import LAST_MODEL, Engine, Skip, effective_start, ramp_weights
+from tpforecast.models import DEFAULT_MODEL, get_model, interval_probs
+from tpforecast.options import check_options
+from tpforecast.scenarios.engine import (
+    LAST_MODEL,
+    Engine,
+    Skip,
+    effective_start,
+    ramp_weights,
+    warn_moved_start,
+)
 from tpforecast.scenarios.loading import load_scenarios
 from tpforecast.scenarios.solver import solve_shift
 from tpforecast.scenarios.spec import Scenario, ScenarioFieldError
@@ -152,7 +160,7 @@ def _shifted(scn: Scenario, b: Future, key: tuple[str, ...], years: np.ndarray,
         else np.full(years.size, np.nan)
     no_start = extra == 0 and scn.kind != "solve"
     return {"q": np.clip(raw, 0.0, 1.0), "p_target": p_t, "extra": extra,
-            "start": None if no_start else s_eff,
+            "start": None if no_start else s_eff, "requested_start": scn.start,
             "clipped": ((raw < 0) | (raw > 1)).any(axis=0)}
 
 
@@ -161,7 +169,7 @@ def _fixed_path(scn: Scenario, until: int, n_probs: int, t_val: float) -> dict[s
     q = np.tile(np.array([scn.path[int(y)] for y in years]), (n_probs, 1))  # type: ignore[index]
     p_t = (q[0] >= t_val).astype(float) if math.isfinite(t_val) else np.full(years.size, np.nan)
     return {"years": years, "q": q, "p_target": p_t, "extra": math.nan,
-            "start": int(years[0]) if years.size else None,
+            "start": int(years[0]) if years.size else None, "requested_start": min(scn.path),
             "clipped": np.zeros(years.size, dtype=bool)}
 
 
@@ -251,7 +259,10 @@ def run_scenarios(
         ``target`` that year), ``extra_students`` (additional technical pupils/entrants that
         year relative to the baseline trend of the same model and data: (scenario median -
         baseline median) x projected ``n_total``; NA without counts), ``model, model_used,
-        base, as_of, start`` (first year of extra growth; NA without), ``extra_pp_per_year``
+        base, as_of, requested_start`` (the scenario's ``start``), ``start`` (first year of
+        extra growth: the requested one, or the year after the last observation used when that
+        is later, with one :class:`~tpforecast.scenarios.ScenarioStartWarning`; NA without
+        extra growth), ``extra_pp_per_year``
         (solved per series for solved scenarios), ``target, n_total_proj,
         n_total_projection`` (how the pupil totals were projected), ``clipped`` (the shift
         pushed a quantile outside [0, 1]; it was clipped, with one
@@ -262,16 +273,22 @@ def run_scenarios(
     ------
     TpScenarioError
         A scenario names a level or region not in the series, a solved scenario starts after
-        its target year, duplicate scenario names.
+        its target year, a ``path`` sets an observed year of a series it applies to, duplicate
+        scenario names, scenarios that apply to no series.
+
+    Warns
+    -----
+    SkippedSeriesWarning
+        Once, naming the scenario/series pairs that could not be run (their rows have a
+        ``status`` other than ``ok``).
     TpModelError
         Bad series input or options.
     """
     scns = _coerce_scenarios(scenarios)
     model_objs = resolve_models(models)
-    probs, qcols = interval_probs(check_intervals(intervals))
-    until, as_of = check_year(until, "until"), check_year(as_of, "as_of")
-    if until is None:
-        raise TpModelError("until must be a year (int); got None")
+    intervals, until, as_of, seed, n_paths = check_options(
+        intervals=intervals, until=until, as_of=as_of, seed=seed, n_paths=n_paths)
+    probs, qcols = interval_probs(intervals)
     p_tgt = resolve_target(target)
     for scn in scns:
         _check_known(scn, series)
@@ -287,16 +304,21 @@ def run_scenarios(
     for scn, key in progress_bar(work, total=len(work), desc="scenarios", progress=progress):
         parts += _run_one(scn, key, eng, students, model_objs, as_of, until, probs, qcols,
                           p_tgt, solve_tgts.get(scn.name))
+    if not parts:
+        raise TpScenarioError(f"run_scenarios: the scenarios {', '.join(s.name for s in scns)} "
+                              "apply to none of the series (see their levels and regions)")
     out = pd.concat(parts, ignore_index=True)
     if not (out["status"] == "ok").any():
         reasons = "; ".join(f"{r.scenario} {series_label([r.indicator, r.level, r.region, r.sex])}"
                             f": {r.reason}" for r in out.head(5).itertuples())
         raise TpScenarioError(f"run_scenarios: no scenario could be run ({reasons or 'no series'})")
     cols = ["scenario", *KEY, "year", *qcols, "p_target", "extra_students", "model",
-            "model_used", "base", "as_of", "start", "extra_pp_per_year", "target",
-            "n_total_proj", "n_total_projection", "clipped", "status", "reason"]
+            "model_used", "base", "as_of", "requested_start", "start", "extra_pp_per_year",
+            "target", "n_total_proj", "n_total_projection", "clipped", "status", "reason"]
     out = typed(out.reindex(columns=cols))
     _warn_clipped(out)
+    warn_moved_start("run_scenarios", out)
+    warn_skipped("run_scenarios", out, results={"ok"})
     return out
 
 
@@ -324,6 +346,8 @@ def _run_one(scn: Scenario, key: tuple[str, ...], eng: Engine, students: _Studen
         row = skip_row(key, "*", "no_data", f"no observation up to as_of={info}",
                        scenario=scn.name, as_of=info)
         return [pd.DataFrame([row])]
+    if scn.kind == "path":
+        _check_path_after(scn, key, split.data[key].last_year)
     # a solved scenario is judged against the target it solves for (e.g. mbo's 30% ambition)
     goal = (goals_for(solve_tgt, key, year=scn.solve.year, one=True) if scn.solve is not None
             else goals_for(p_tgt, key, one=True))
@@ -342,6 +366,17 @@ def _run_one(scn: Scenario, key: tuple[str, ...], eng: Engine, students: _Studen
     return parts
 
 
+def _check_path_after(scn: Scenario, key: tuple[str, ...], last_year: int) -> None:
+    """A path never overwrites observations: its years must follow the last one used."""
+    observed = [y for y in scn.path if y <= last_year]  # type: ignore[union-attr]
+    if observed:
+        raise ScenarioFieldError(
+            scn.name, "path", f"year(s) {', '.join(map(str, observed))} are observed for series "
+            f"{series_label(key)} (data used up to {last_year}); a path would overwrite them",
+            f"path years after {last_year}, or limit the scenario with levels/regions, or set "
+            f"as_of before {min(observed)}")
+
+
 def _part(scn: Scenario, key: tuple[str, ...], res: dict[str, Any], b: Future | Skip, m: Any,
           model_name: str, info: int | None, t_val: float, qcols: list[str],
           students: _Students) -> pd.DataFrame:
@@ -357,6 +392,7 @@ def _part(scn: Scenario, key: tuple[str, ...], res: dict[str, Any], b: Future | 
     used = b.fitted.model_used if isinstance(b, Future) else ""  # type: ignore[union-attr]
     return part.assign(
         model=model_name, model_used=used, base="path" if scn.kind == "path" else scn.base,
-        as_of=info, start=res["start"], extra_pp_per_year=res["extra"],
+        as_of=info, requested_start=res["requested_start"], start=res["start"],
+        extra_pp_per_year=res["extra"],
         target=t_val, n_total_proj=n_proj, n_total_projection=how, clipped=res["clipped"],
         status="ok", reason="")

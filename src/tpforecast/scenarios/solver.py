@@ -23,28 +23,31 @@ from tpforecast.forecasting.measures import first_passage, recent_pace
 from tpforecast.forecasting.reachability import reason_text
 from tpforecast.forecasting.series import (
     KEY,
-    check_year,
     progress_bar,
     resolve_models,
     series_label,
     skip_row,
     typed,
+    warn_skipped,
 )
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL, SeriesData, stable_seed
+from tpforecast.options import check_options
 from tpforecast.scenarios.engine import (
     Engine,
     Skip,
     base_models,
     effective_start,
     ramp_weights,
+    warn_moved_start,
 )
 from tpforecast.scenarios.spec import Scenario, ScenarioFieldError, Solve
 from tpforecast.study import HORIZON, N_PATHS, PACE, SEED, START, TARGET, TARGET_YEAR
 
 __all__ = ["required_acceleration", "solve_shift", "years_to_target"]
 
-_REQUIRED_COLS = [*KEY, "model", "model_used", "base", "target", "target_year", "start",
+_REQUIRED_COLS = [*KEY, "model", "model_used", "base", "target", "target_year",
+                  "requested_start", "start",
                   "ramp_years", "as_of", "probability", "last_year", "last_share",
                   "baseline_median", "baseline_p_target", "shift_pp", "extra_pp_per_year",
                   "recent_pp_per_year", "p_check", "median_check"]
@@ -74,7 +77,7 @@ def _required_row(b: Future, data: SeriesData, start: int | None, ramp_years: in
     """The solved extra growth of one series for one target (status and reason included)."""
     s_eff = effective_start(start, b.last_year)
     row: dict[str, Any] = {
-        "start": s_eff, "last_year": b.last_year, "last_share": data.last_share,
+        "requested_start": start, "start": s_eff, "last_year": b.last_year, "last_share": data.last_share,
         "recent_pp_per_year": recent_pace(data.years, data.shares), "status": "ok",
     }
     if start is not None and start > year:
@@ -146,7 +149,10 @@ def required_table(series: pd.DataFrame, *, target: Any, year: int, start: int |
                              **_required_row(b, data, start, ramp_years, g.target, int(g.year),
                                              probability)})
     extra = ["target_kind"] if isinstance(tgt, pd.DataFrame) else []
-    return typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
+    out = typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
+    warn_moved_start("required_acceleration", out)
+    warn_skipped("required_acceleration", out, results={"ok"})
+    return out
 
 
 def required_acceleration(
@@ -229,18 +235,16 @@ def required_acceleration(
     >>> tp.required_acceleration(tp.load_series(), target=0.40, year=2020,
     ...                          start=2016)  # doctest: +SKIP
     """
-    p = float(probability) if isinstance(probability, int | float) else math.nan
-    if not 0 < p < 1:
-        raise TpModelError(f"probability must be in (0, 1); got {probability!r}")
-    year = check_year(year, "year")
-    start = check_year(start, "start")
+    p, year, start, as_of, seed, n_paths, horizon = check_options(
+        probability=probability, year=year, start=start, as_of=as_of, seed=seed,
+        n_paths=n_paths, horizon=horizon)
     is_frame = isinstance(target, pd.DataFrame | str)
     # checks ramp, base, start vs a fixed target year (naming the scenario and field)
     Scenario("required_acceleration", start=start, ramp_years=ramp_years, base=base,
              solve=Solve("targets" if is_frame else float(resolve_target(target)),
                          None if is_frame else year, p))
     return required_table(series, target=target, year=year, start=start, probability=p,
-                          models=models, as_of=check_year(as_of, "as_of"),
+                          models=models, as_of=as_of,
                           ramp_years=ramp_years, base=base, seed=seed, n_paths=n_paths,
                           horizon=horizon, progress=progress, late_start="raise")
 
@@ -292,10 +296,9 @@ def years_to_target(
         scenario's simulated paths (with zero extra growth and the same model, seed and data
         the two agree exactly). NA when not reached by ``horizon``.
     """
-    start, as_of = check_year(start, "start"), check_year(as_of, "as_of")
+    start, as_of, horizon = check_options(start=start, as_of=as_of, horizon=horizon)
     scn = Scenario("years_to_target", start=start, extra_pp_per_year=extra_pp_per_year,
                    ramp_years=ramp_years, base=base)
-    horizon = check_year(horizon, "horizon")
     tgt = resolve_target(target)
     model_objs = base_models(base, resolve_models(models))
     eng = Engine(series, seed, n_paths, max(HORIZON, horizon))  # one grid: same paths
@@ -314,10 +317,14 @@ def years_to_target(
                 rows.append(skip_row(key, m.name, b.status, b.reason, as_of=as_of))
                 continue
             rows.append(_years_row(b, data, key, m.name, scn, goals[0].target, as_of, horizon))
-    cols = [*KEY, "model", "model_used", "base", "extra_pp_per_year", "start", "ramp_years",
-            "as_of", "target", "last_year", "last_share", "first_year", "first_year_lo",
-            "first_year_hi", "at_target_since", "last_year_at_target", "status", "reason"]
-    return typed(pd.DataFrame(rows, columns=cols))
+    cols = [*KEY, "model", "model_used", "base", "extra_pp_per_year", "requested_start",
+            "start", "ramp_years", "as_of", "target", "last_year", "last_share", "first_year",
+            "first_year_lo", "first_year_hi", "at_target_since", "last_year_at_target",
+            "status", "reason"]
+    out = typed(pd.DataFrame(rows, columns=cols))
+    warn_moved_start("years_to_target", out)
+    warn_skipped("years_to_target", out)
+    return out
 
 
 def _years_row(b: Future, data: SeriesData, key: tuple[str, ...], model: str, scn: Scenario,
@@ -330,7 +337,7 @@ def _years_row(b: Future, data: SeriesData, key: tuple[str, ...], model: str, sc
     paths = np.clip(b.paths_for(years) + shift[None, :], 0.0, 1.0)
     row = {**dict(zip(KEY, key, strict=True)), "model": model,
            "model_used": b.fitted.model_used, "base": scn.base,  # type: ignore[union-attr]
-           "extra_pp_per_year": extra, "start": s_eff, "ramp_years": scn.ramp_years,
+           "extra_pp_per_year": extra, "requested_start": scn.start, "start": s_eff, "ramp_years": scn.ramp_years,
            "as_of": as_of, "target": target, "last_year": b.last_year,
            "last_share": data.last_share, "status": "ok",
            **first_passage(data.years, data.shares, years, paths, target)}

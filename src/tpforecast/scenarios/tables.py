@@ -14,6 +14,7 @@ from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting.measures import recent_pace
 from tpforecast.forecasting.series import KEY, split_series, typed
 from tpforecast.models import DEFAULT_MODEL
+from tpforecast.options import check_options
 from tpforecast.scenarios.solver import required_table, years_to_target
 from tpforecast.study import DEFAULT_STUDY, HORIZON, N_PATHS, PACE, SEED, TARGET, TARGET_YEAR
 
@@ -88,6 +89,9 @@ def acceleration_table(
         columns (all data): ``last_year, last_share, pace_pp_per_year, pace_first_year,
         pace_first_year_lo, pace_first_year_hi, pace_at_target_since, pace_status``.
     """
+    year, starts, pace, probability, seed, n_paths, horizon = check_options(
+        year=year, starts=starts, pace=pace, probability=probability, seed=seed,
+        n_paths=n_paths, horizon=horizon)
     s = series
     if levels is not None:
         unknown = [lv for lv in levels if lv not in set(s["level"])]
@@ -110,7 +114,7 @@ def acceleration_table(
                                                      errors="ignore")
         recent = _recent(s, int(st) - 1)
         part = keys.merge(req, on=KEY, how="left")
-        part["start_asked"] = int(st)
+        part["requested_start"] = int(st)
         part["as_of"] = int(st) - 1
         part["recent_pp_per_year"] = [recent.get(tuple(k), math.nan) for k in
                                       part[KEY].itertuples(index=False)]
@@ -123,12 +127,13 @@ def acceleration_table(
     out = out.join(_pace_columns(pc, pace), on=KEY)
     order = {tuple(k): i for i, k in enumerate(keys.itertuples(index=False))}
     out["_o"] = [order[tuple(k)] for k in out[KEY].itertuples(index=False)]
-    out = out.sort_values(["_o", "start_asked"], kind="stable").reset_index(drop=True)
-    cols = [*KEY, "model", "model_used", "target", "target_year", "start", "as_of",
+    out = out.sort_values(["_o", "requested_start"], kind="stable").reset_index(drop=True)
+    cols = [*KEY, "model", "model_used", "target", "target_year", "requested_start", "start",
+            "as_of",
             "extra_pp_per_year", "recent_pp_per_year", "status", "reason", "last_year",
             "last_share", "pace_pp_per_year", "pace_first_year", "pace_first_year_lo",
             "pace_first_year_hi", "pace_at_target_since", "pace_status"]
-    out["start"] = out["start"].fillna(out["start_asked"])
+    out["start"] = out["start"].fillna(out["requested_start"])
     return typed(out[cols])
 
 
