@@ -40,6 +40,8 @@ _EXPORTS: dict[str, str] = {
     "forecast": "forecasting",
     "reachability": "forecasting",
     "reachability_combined": "forecasting",
+    "probability_by_year": "forecasting",
+    "two_set_evaluation": "forecasting",
     "combined_share": "forecasting",
     "latest_totals": "forecasting",
     "drop_short_series": "forecasting",
@@ -60,6 +62,8 @@ _EXPORTS: dict[str, str] = {
     "plot_hindcast": "plotting",
     "plot_reachability": "plotting",
     "plot_scenarios": "plotting",
+    "plot_probability": "plotting",
+    "plot_vintages": "plotting",
     "headline_series": "report.headline",
     "headline_table": "report.headline",
     "build_report": "report.build",
@@ -97,10 +101,12 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         forecast,
         hindcast,
         latest_totals,
+        probability_by_year,
         reachability,
         reachability_combined,
         score,
         share_counts,
+        two_set_evaluation,
     )
     from tpforecast.models import available_models
     from tpforecast.plotting import (
@@ -108,9 +114,11 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
         plot_forecast_panels,
         plot_hindcast,
         plot_panels,
+        plot_probability,
         plot_reachability,
         plot_scenarios,
         plot_series,
+        plot_vintages,
     )
     from tpforecast.report.build import build_report
     from tpforecast.report.headline import headline_series, headline_table

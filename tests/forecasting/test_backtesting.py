@@ -10,7 +10,6 @@ from synthetic import cheap_ensemble, synthetic_series
 
 import tpforecast as tp
 from tpforecast.errors import TpModelError
-from tpforecast.forecasting import default_model_evidence
 
 CHEAP_ENSEMBLE = cheap_ensemble()
 
@@ -121,11 +120,22 @@ def test_score_rejects_non_backtest():
         tp.score(pd.DataFrame({"model": ["x"]}))
 
 
-def test_default_model_evidence(bt):
-    ev = default_model_evidence(backtest_frame=bt)
-    assert set(ev["model"]) == {"naive", "drift", "logit_linear"}
-    assert {"mase", "mase_naive", "coverage_80", "beats_naive", "meets_bar"} <= set(ev.columns)
-    assert not ev.loc[ev["model"] == "naive", "beats_naive"].iloc[0]
+def test_backtest_of_the_default_never_uses_its_own_family():
+    """The calibrated default is backtested with the family of the series left out: the
+    same model fitted outside a backtest (shipped table) gives other intervals."""
+    from tpforecast.models import get_model
+
+    frame = synthetic_national_bt().assign(level="havo")
+    bt = tp.backtest(frame.loc[frame["indicator"] == "syn_havo"], models="calibrated",
+                     horizons=[1], min_train=12)
+    row = bt.loc[bt["status"] == "ok"].iloc[0]
+    train = frame.loc[(frame["indicator"] == "syn_havo") & (frame["year"] <= row["cutoff"])]
+    shipped = get_model("calibrated").fit(train["year"], train["share"], level="havo",
+                                          region="NL").predict([row["year"]])
+    held = get_model("calibrated").for_evaluation().fit(
+        train["year"], train["share"], level="havo", region="NL").predict([row["year"]])
+    assert row["hi_80"] == pytest.approx(held["hi_80"].iloc[0])
+    assert row["hi_80"] != pytest.approx(shipped["hi_80"].iloc[0])
 
 
 def test_backtest_bad_arguments():

@@ -54,7 +54,7 @@ def test_forecast_deterministic_and_default_model(series):
     a = tp.forecast(nat, until=2025, n_paths=800)
     b = tp.forecast(nat, until=2025, n_paths=800)
     pd.testing.assert_frame_equal(a, b)
-    assert set(a["model"]) == {DEFAULT_MODEL} and set(a["model_used"]) == {"local_level"}
+    assert set(a["model"]) == set(a["model_used"]) == {DEFAULT_MODEL}
 
 
 def test_forecast_independent_of_other_series(series):

@@ -12,6 +12,7 @@ from synthetic import cheap_ensemble, synthetic_frame, synthetic_national, synth
 import tpforecast as tp
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import Future, split_series
+from tpforecast.forecasting.series import SkippedSeriesWarning
 from tpforecast.study import HORIZON
 
 
@@ -92,14 +93,16 @@ def test_first_passage_quantiles():
     assert pd.isna(never.loc[0, "first_year"]) and pd.isna(never.loc[0, "at_target_since"])
 
 
-def test_default_auto_model_says_when_it_used_naive():
+def test_default_model_is_calibrated_from_three_points():
     short = synthetic_frame([2005, 2014, 2015], [0.18, 0.22, 0.22])
     r = tp.reachability(short, target=0.40, year=2020).iloc[0]
-    assert (r["model"], r["model_used"]) == ("auto", "naive")
-    assert "auto used naive" in r["reason"]
-    long = synthetic_frame(range(2010, 2016), [0.20, 0.21, 0.21, 0.22, 0.22, 0.23])
-    r = tp.reachability(long, target=0.40, year=2020).iloc[0]
-    assert r["model_used"] == "local_level" and "naive" not in r["reason"]
+    assert (r["model"], r["model_used"], r["status"]) == ("calibrated", "calibrated", "ok")
+    assert r["median"] == pytest.approx(0.22) and 0 < r["p_target"] < 0.5
+    two = synthetic_frame([2014, 2015], [0.22, 0.22])
+    with pytest.warns(SkippedSeriesWarning):
+        r = tp.reachability(pd.concat([short.assign(indicator="other"), two]),
+                            target=0.40, year=2020)
+    assert r.loc[r["indicator"] == "synthetic_ind", "status"].iloc[0] == "too_short"
 
 
 def test_first_year_is_the_current_spell_not_a_past_peak():

@@ -1,5 +1,5 @@
 """tpforecast.models: interface, bounds, gaps, seeds, too-short series, analytic vs simulated
-agreement, the registry and ``auto``."""
+agreement, the registry and the ``calibrated`` default."""
 
 from __future__ import annotations
 
@@ -117,14 +117,44 @@ def test_logit_models_stay_inside_for_small_shares():
             assert (pred["lo_95"] > 0).all(), name  # logit scale: strictly inside
 
 
-def test_auto_says_which_model_it_used():
-    short = get_model("auto").fit([2005, 2014, 2015], [0.18, 0.22, 0.22])
-    long = get_model("auto").fit(np.arange(2010, 2016), [.20, .21, .21, .22, .22, .23])
-    assert (short.model, short.model_used) == ("auto", "naive")
-    assert (long.model, long.model_used) == ("auto", "local_level")
-    np.testing.assert_allclose(long.predict([2020])["median"],
-                               get_model("local_level").fit(long.years, long.shares)
-                               .predict([2020])["median"])
+def test_default_is_the_calibrated_last_value():
+    assert DEFAULT_MODEL == "calibrated"
+    s = synthetic_gappy()
+    fitted = get_model(DEFAULT_MODEL).fit(s["years"], s["shares"], region="NL")
+    assert fitted.model == fitted.model_used == "calibrated"
+    pred = fitted.predict([2024, 2030, 2040])
+    np.testing.assert_allclose(pred["median"], s["shares"][-1])  # no trend is extrapolated
+    assert fitted.trend == pytest.approx(0.0)
+
+
+def test_calibrated_kind_follows_the_region():
+    """NL series use the national table, every other region (or none) the regional one."""
+    s = synthetic_gappy()
+    nl = get_model("calibrated").fit(s["years"], s["shares"], region="NL")
+    prov = get_model("calibrated").fit(s["years"], s["shares"], region="Overijssel")
+    bare = get_model("calibrated").fit(s["years"], s["shares"])
+    assert (nl.kind, prov.kind, bare.kind) == ("national", "regional", "regional")
+    assert nl.table != prov.table
+    np.testing.assert_allclose(prov.predict([2030])["hi_80"], bare.predict([2030])["hi_80"])
+
+
+def test_calibrated_held_out_leaves_the_family_out():
+    """For evaluation the table is built without the series' own level family."""
+    from tpforecast.models.calibration import build_table
+
+    model = get_model("calibrated")
+    held = model.for_evaluation()
+    assert held.held_out and not model.held_out and held.name == model.name
+    s = synthetic_gappy()
+    data = prepare_series(s["years"], s["shares"], level="havo", region="NL")
+    expected = build_table(model.calibration.scores, exclude_families=["havo"])
+    assert held.table_for(data) == expected
+    assert held.table_for(data) != model.table_for(data)
+    # a level without a family of its own in the scores loses nothing
+    other = prepare_series(s["years"], s["shares"], level="synthetic_level", region="NL")
+    for kind in ("national", "regional"):  # the shipped file holds 10 significant digits
+        np.testing.assert_allclose(held.table_for(other).kind(kind).q80,
+                                   model.table_for(other).kind(kind).q80, rtol=1e-8)
 
 
 def test_quantiles_use_given_paths_without_closed_form():

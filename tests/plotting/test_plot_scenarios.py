@@ -47,8 +47,10 @@ def test_panels_lines_bands_and_labels(data, results):
     assert fig._suptitle is not None and fig._suptitle.get_text()
     assert any("Source" in t.get_text() for t in fig.texts)
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert {"observed", "baseline", "stagnation", "fixed", "80% interval",
-            "target 40%"} <= set(labels)
+    assert {"observed", "baseline", "stagnation", "fixed", "baseline: 80% interval",
+            "stagnation: 80% interval", "target"} <= set(labels)
+    # the target line is labelled inside the panel
+    assert any(t.get_text() == "target 40%" for t in havo.texts)
 
 
 def test_targets_from_results_and_from_frame(data, results):
@@ -62,7 +64,11 @@ def test_targets_from_results_and_from_frame(data, results):
     ys = {round(float(line.get_ydata()[0]), 2) for line in havo.lines}
     assert 0.55 in ys  # havo ambition
     labels = [t.get_text() for t in fig.legends[0].get_texts()]
-    assert "ambition 55% in 2019/20" in labels and "goal 40% in 2020/21" in labels
+    assert {"ambition of the level", "goal of the level"} <= set(labels)
+    assert any(t.get_text() == "ambition 55% (2019/20)" for t in havo.texts)
+    assert any(t.get_text() == "goal 40% (2020/21)" for t in mbo.texts)
+    # the results' 40% is not a target of havo: it is drawn as the scenarios' target
+    assert any(t.get_text() == "scenario target 40%" for t in havo.texts)
 
 
 def test_grid_shape(data, results):
@@ -81,3 +87,24 @@ def test_bad_input(results):
         tp.plot_scenarios(results, scenarios=["boom"])
     with pytest.raises(TpModelError, match="50% interval"):
         tp.plot_scenarios(results, band=50)
+
+
+def test_no_path_before_its_start_nor_on_course(data):
+    """A solved scenario starts in its start year (not after the last observation used), a
+    level on course gets no path (the panel says so), and a scenario whose median equals
+    another's is drawn dashed on top and says so."""
+    scns = [Scenario("baseline", base="last"), Scenario("stagnation", base="last"),
+            Scenario("push", start=2016, as_of=2013, solve={"target": 0.40, "year": 2020})]
+    res = run_scenarios(data, scenarios=scns, until=2028, models="drift", n_paths=300)
+    rows = res.loc[(res["scenario"] == "push") & (res["level"] == "mbo")]
+    assert rows["year"].min() == 2014  # the scenario's rows start after 2013 ...
+    fig = tp.plot_scenarios(res, data=data, targets=0.40)
+    havo, mbo = [ax for ax in fig.axes if ax.get_visible()]
+    push = [ln for ln in mbo.lines if ln.get_label() == "push"]
+    assert push and min(push[0].get_xdata()) == 2016  # ... its path at its start
+    assert not [ln for ln in havo.lines if ln.get_label() == "push"]  # havo is on course
+    assert any("push: on course" in t.get_text() for t in havo.texts)
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "stagnation (same median as baseline)" in labels
+    same = [ln for ln in mbo.lines if ln.get_label().startswith("stagnation")]
+    assert same[0].get_linestyle() != "-"

@@ -46,8 +46,9 @@ def test_headline_series_elsewhere_is_the_duo_series(bundled_series):
 
 def test_headline_table_is_tidy(headline):
     assert headline["level"].tolist() == list(HEADLINE_LEVELS)
-    for col in ["target", "target_year", "as_of", "start", "p_target", "extra_pp_per_year",
-                "first_year", "at_target_since", "status", "reason"]:
+    for col in ["target", "target_year", "as_of", "start", "until", "horizon", "p_target",
+                "extra_pp_per_year", "p_until", "first_likely_year", "at_target_since",
+                "p_horizon", "status", "reason"]:
         assert col in headline.columns
     assert not [c for c in headline.columns if any(ch.isdigit() for ch in c)]  # no years in names
     assert set(headline["as_of"]) == {DEFAULT_STUDY.as_of}
@@ -69,8 +70,21 @@ def test_headline_table_values(headline, bundled_series):
         assert "too few" in h.loc[lv, "reason"]
     assert h.loc["mbo", "p_target"] < 0.05 and h.loc["vwo", "p_target"] > 0.95
     assert h.loc["mbo", "extra_pp_per_year"] > 0 > h.loc["vwo", "extra_pp_per_year"]
-    assert h.loc["vwo", "at_target_since"] == h.loc["vwo", "first_year"] == 2005
-    assert h.loc["mbo", "model_used"] == "naive"  # 4 points as of 2015
+    assert h.loc["vwo", "at_target_since"] == 2005 and pd.isna(h.loc["vwo", "first_likely_year"])
+    assert h.loc["mbo", "model_used"] == "calibrated"
+    # no change is forecast: below 40% now, never more likely than not, P grows with time
+    for lv in ["havo", "mbo", "hbo", "wo", "ho"]:
+        assert pd.isna(h.loc[lv, "first_likely_year"]) and h.loc[lv, "likely_status"] == "ok"
+        assert h.loc[lv, "p_until"] <= h.loc[lv, "p_horizon"] < 0.5
+
+
+def test_headline_probabilities_come_from_probability_by_year(headline, bundled_series):
+    havo = tp.headline_series(bundled_series, levels=["havo"])
+    p = tp.probability_by_year(havo, target=0.40, n_paths=500)
+    by_year = p.set_index("year")["p_target"]
+    h = headline.set_index("level").loc["havo"]
+    assert math.isclose(by_year.loc[DEFAULT_STUDY.until], h["p_until"])
+    assert math.isclose(by_year.loc[DEFAULT_STUDY.horizon], h["p_horizon"])
 
 
 def test_headline_extra_matches_the_library(headline, bundled_series):
@@ -91,4 +105,8 @@ def test_display_labels_come_from_the_study_columns(headline):
     assert "P(40% in 2021), as of 2017" in shown.columns
     assert {"2020/21", "2021/22", "extra from 2017 (pt/yr)"} <= set(shown.columns)
     row = shown.set_index("level").loc["vwo"]
-    assert row.iloc[-1] == "already (since 2005)"
+    assert row["first year with P(40%+) >= 50%"] == "already (since 2005)"
+    assert shown.set_index("level").loc["mbo", "first year with P(40%+) >= 50%"].startswith(
+        "not by 2040 (P in 2040: ")
+    assert "P(40%+ in 2030), all data" in shown.columns
+    assert not [c for c in shown.columns if "median year" in c or "reached" in c]

@@ -125,6 +125,38 @@ LOG_FIELDS = {
     for column, dtype in LOG_DTYPES.items()
 }
 
+#: The default model's calibration (written by `tpforecast calibrate`, described when present).
+CALIBRATION_FIELDS = {
+    "kind": ("string", "national (region NL) or regional (every other region)"),
+    "horizon": ("integer", "Years after the last observation (1-5; longer horizons use 5)"),
+    "q80": ("number", "80% quantile of the standardised logit errors of 'no change' forecasts"),
+    "q95": ("number", "95% quantile of the standardised logit errors"),
+    "n_scores": ("integer", "Number of backtest errors at this horizon"),
+    "n_series": ("integer", "Number of series the errors come from"),
+    "first_cutoff": ("integer", "Earliest forecast origin (last year of a training window)"),
+    "last_year": ("integer", "Latest year scored"),
+    "df": ("number", "Student-t degrees of freedom of the kind (inf: normal)"),
+    "s0": ("number", "Typical one-year logit scale of the kind (median over windows)"),
+    "m0": ("number", "Pseudo-increments with which a series' own scale is shrunk to s0"),
+    "f_min": ("number", "Least share of the one-year variance that accumulates"),
+    "min_train": ("integer", "Fewest observations in a training window"),
+    "data_vintage": ("integer", "Vintage of the series the errors come from (load_series)"),
+}
+SCORE_FIELDS = {
+    "kind": ("string", "national or regional"),
+    "family": ("string", "Level family (data/mappings/level_families.csv), ';'-joined"),
+    "indicator": ("string", "Series indicator"), "level": ("string", "Series level"),
+    "region": ("string", "Series region"), "sex": ("string", "Series sex"),
+    "n_train": ("integer", "Observations in the training window"),
+    "cutoff": ("integer", "Last year of the training window (the forecast origin)"),
+    "year": ("integer", "Held-out year"), "horizon": ("integer", "year - cutoff"),
+    "error": ("number", "logit(share in year) - logit(last share of the window)"),
+    "s_hat": ("number", "RMS one-year logit increment of the window"),
+    "m": ("integer", "Increments in the window"),
+    "floor": ("number", "Rounding-noise floor of the one-year logit scale"),
+    "nu": ("number", "Sampling or rounding variance of one observation on the logit"),
+}
+
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
@@ -189,6 +221,14 @@ def write_datapackage(out: Path) -> Path:
                   {k: ("integer" if v == "Int64" else "number" if v == "Float64" else "string",
                        "") for k, v in TARGET_DTYPES.items()}, ["monitor"]),
     ]
+    for name, title, fields in (
+            ("calibration.csv", "Calibration of the default model's intervals (conformal "
+             "quantiles per kind and horizon, with provenance)", CALIBRATION_FIELDS),
+            ("calibration_scores.csv", "The backtest errors the calibration is built from "
+             "(one row per window and held-out year)", SCORE_FIELDS)):
+        if (out / name).exists():
+            resources.append(_resource(out / name, out, name.removesuffix(".csv").replace(
+                "_", "-"), title, fields, ["monitor", "duo"]))
     for path in sorted((out / "mappings").glob("*.csv")):
         resources.append(_resource(path, out, "mapping-" + path.stem.replace("_", "-"),
                                    f"Mapping/classification {path.name} (analyst-editable)",

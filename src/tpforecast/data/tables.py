@@ -27,6 +27,11 @@
 ``corrections.csv``
     ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
     row-level relabelling of published rows (an empty match field matches anything).
+``level_families.csv``
+    ``level, family, regional_set, reason``: per level its family (levels that share
+    definitions and shocks; ``;`` joins several for a pool across families), left out
+    together when the default model's calibration is evaluated, and whether its DUO-basis
+    series belong to the regional calibration set (pools of other levels do not).
 
 Each reader raises :class:`~tpforecast.errors.TpDataError` naming the file, the line and the
 column of the first problem.
@@ -54,7 +59,7 @@ from tpforecast.data.mappings import (
 from tpforecast.errors import TpDataError
 
 __all__ = ["breaks_in_force", "load_breaks", "load_corrections", "load_editions",
-           "load_indicators", "vintage_end"]
+           "load_indicators", "load_level_families", "vintage_end"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -313,4 +318,32 @@ def load_series_roles(path: str | Path | None = None) -> pd.DataFrame:
                               value=bad[column].iloc[0],
                               expected="an indicator code from duo_indicators.csv or "
                                        "benchmarks.csv (duo_...)")
+    return frame[[*required, "line"]]
+
+
+def load_level_families(path: str | Path | None = None) -> pd.DataFrame:
+    """The level families of the default model's calibration (``level_families.csv``), checked.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``level, family, regional_set (bool), reason, line``; one row per level key.
+
+    Raises
+    ------
+    TpDataError
+        On a repeated or unknown level, an empty family or reason, a family that is not a
+        ``;``-joined list of lower-case names, or a ``regional_set`` other than true/false.
+    """
+    path = Path(path) if path is not None else mapping_path("level_families.csv")
+    required = ("level", "family", "regional_set", "reason")
+    frame = read_mapping(path, required=required, key=("level",),
+                         not_empty=("level", "family", "regional_set", "reason"))
+    _check_level_keys(frame, "level", path)
+    bad = frame[~frame["family"].str.fullmatch(r"[a-z][a-z0-9_]*(;[a-z][a-z0-9_]*)*")]
+    if not bad.empty:
+        raise TpDataError("not a family list", file=path, line=int(bad["line"].iloc[0]),
+                          column="family", value=bad["family"].iloc[0],
+                          expected="lower-case names joined by ';', e.g. havo;vwo")
+    frame["regional_set"] = _parse_bool_column(frame, "regional_set", path)
     return frame[[*required, "line"]]

@@ -11,16 +11,20 @@ before every observation) raises :class:`~tpforecast.errors.TpModelError` naming
 Modules: :mod:`~.series` (splitting, fitting, typed frames), :mod:`~.targets` (the one target
 matcher), :mod:`~.measures` (recent and needed pace, first year at target), :mod:`~.future`
 (paths and quantiles of one series), :mod:`~.forecast`, :mod:`~.reachability`,
-:mod:`~.combined`, :mod:`~.backtesting`, :mod:`~.hindcast`.
+:mod:`~.probability` (P(at or above a target) per year), :mod:`~.combined`,
+:mod:`~.backtesting`, :mod:`~.hindcast`, :mod:`~.calibration` (the default model's
+calibration from the package's own series), :mod:`~.evaluation` (the two-set evaluation).
 """
 
-from tpforecast.forecasting.backtesting import backtest, default_model_evidence, score
+from tpforecast.forecasting.backtesting import backtest, score
+from tpforecast.forecasting.calibration import calibrate, calibration_scores, calibration_sets
 from tpforecast.forecasting.combined import (
     combined_share,
     fill_implied_totals,
     latest_totals,
     reachability_combined,
 )
+from tpforecast.forecasting.evaluation import evaluation_goals, two_set_evaluation
 from tpforecast.forecasting.forecast import forecast
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.hindcast import (
@@ -30,6 +34,7 @@ from tpforecast.forecasting.hindcast import (
     one_step_errors,
 )
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
+from tpforecast.forecasting.probability import first_year_with, probability_by_year
 from tpforecast.forecasting.reachability import reachability
 from tpforecast.forecasting.series import (
     KEY,
@@ -48,12 +53,16 @@ __all__ = [
     "Future",
     "Goal",
     "backtest",
+    "calibrate",
+    "calibration_scores",
+    "calibration_sets",
     "check_target",
     "combined_share",
-    "default_model_evidence",
     "drop_short_series",
+    "evaluation_goals",
     "fill_implied_totals",
     "first_passage",
+    "first_year_with",
     "forecast",
     "goals_for",
     "hindcast",
@@ -62,6 +71,7 @@ __all__ = [
     "model_diagnostics",
     "needed_pace",
     "one_step_errors",
+    "probability_by_year",
     "reachability",
     "reachability_combined",
     "recent_pace",
@@ -71,4 +81,5 @@ __all__ = [
     "series_rng",
     "share_counts",
     "split_series",
+    "two_set_evaluation",
 ]

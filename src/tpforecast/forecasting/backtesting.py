@@ -1,4 +1,5 @@
-"""Rolling-origin backtests, their scores, and the evidence for the default model (stage 3).
+"""Rolling-origin backtests and their scores (stage 3); the two-set evaluation of the default
+is :mod:`~tpforecast.forecasting.evaluation`.
 
 ``backtest`` refits every model on an expanding window: for each series and each *cutoff*
 (an observed year with at least ``min_train`` observations up to and including it) the model
@@ -45,7 +46,6 @@ from tpforecast.forecasting.series import (
     warn_skipped,
 )
 from tpforecast.models import (
-    DEFAULT_MODEL,
     FittedModel,
     SeriesData,
     available_models,
@@ -55,7 +55,7 @@ from tpforecast.models import (
 from tpforecast.options import check_options
 from tpforecast.study import INTERVALS, N_PATHS, SEED
 
-__all__ = ["backtest", "default_model_evidence", "score"]
+__all__ = ["backtest", "score"]
 
 _SCALE_FLOOR = 0.005
 
@@ -73,6 +73,8 @@ def _train(data: SeriesData, k: int) -> SeriesData:
         None if data.n_tech is None else data.n_tech[:k],
         None if data.n_total is None else data.n_total[:k],
         key=data.key,
+        level=data.level,
+        region=data.region,
     )
 
 
@@ -104,7 +106,9 @@ def backtest(
     series
         Series frame (``load_series()`` layout).
     models
-        Model names; default all of :func:`~tpforecast.models.available_models`.
+        Model names; default all of :func:`~tpforecast.models.available_models`. The
+        ``calibrated`` default is backtested with the calibration built without the evaluated
+        series' level family (``data/mappings/level_families.csv``), never on its own errors.
     horizons
         Forecast horizons in years after the cutoff.
     min_train
@@ -126,26 +130,32 @@ def backtest(
         is one row with ``year`` NA and its ``status``; a series without data one row with
         ``model`` and ``cutoff`` NA.
     """
-    model_objs = resolve_models(available_models() if models is None else models)
+    # models learned from backtest errors leave out the evaluated series' family (no leakage)
+    model_objs = [m.for_evaluation() for m in
+                  resolve_models(available_models() if models is None else models)]
     intervals, horizons, min_train, seed, n_paths = check_options(
         intervals=intervals, horizons=horizons, min_train=min_train, seed=seed, n_paths=n_paths)
     probs, qcols = interval_probs(intervals)
     hs = sorted(horizons)
     split = split_series(series)
-    parts: list[pd.DataFrame] = [pd.DataFrame(split.skipped)]
+    skipped: list[dict] = list(split.skipped)
+    blocks: list[dict[str, np.ndarray]] = []
     for key, data in progress_bar(split.data.items(), total=len(split.data), desc="backtest",
                                   progress=progress):
         windows = [k for k in range(min_train, data.n)
                    if np.isin(data.years[k:] - data.years[k - 1], hs).any()]
         for k in windows:
             test = np.isin(data.years[k:] - data.years[k - 1], hs)
-            parts.append(_window(model_objs, key, data, k, test, probs, qcols, seed, n_paths))
+            skipped += _window(blocks, model_objs, key, data, k, test, probs, qcols, seed,
+                               n_paths)
         if not windows:
-            parts.append(pd.DataFrame([_no_window(key, m.name, data, min_train, hs)
-                                       for m in model_objs]))
+            skipped += [_no_window(key, m.name, data, min_train, hs) for m in model_objs]
     cols = [*KEY, "model", "model_used", "cutoff", "year", "horizon", "actual", *qcols,
             "n_train", "scale", "status", "reason"]
-    out = typed(pd.concat(parts, ignore_index=True).reindex(columns=cols))
+    forecasts = pd.DataFrame({c: np.concatenate([b[c] for b in blocks]) for c in cols}) \
+        if blocks else pd.DataFrame(columns=cols)
+    out = typed(pd.concat([forecasts, pd.DataFrame(skipped)], ignore_index=True).reindex(
+        columns=cols))
     if not (out["status"] == "ok").any():
         raise _nothing_to_test(split, min_train, hs)
     # a model skipped in an early, short window is normal; warn about the pairs never tested
@@ -182,24 +192,30 @@ def _nothing_to_test(split: SplitSeries, min_train: int, horizons: list[int]) ->
         f"below {data.n} (and horizons the data reach)")
 
 
-def _window(model_objs: list, key: tuple[str, ...], data: SeriesData, k: int, test: np.ndarray,
-            probs: list[float], qcols: list[str], seed: int, n_paths: int) -> pd.DataFrame:
-    """Forecasts of one training window (the first ``k`` observations) by every model."""
+def _window(blocks: list[dict[str, np.ndarray]], model_objs: list, key: tuple[str, ...],
+            data: SeriesData, k: int, test: np.ndarray, probs: list[float], qcols: list[str],
+            seed: int, n_paths: int) -> list[dict]:
+    """Forecasts of one training window (the first ``k`` observations) by every model,
+    appended to ``blocks`` as columns; returns the skip rows of models that cannot fit it."""
     cutoff = int(data.years[k - 1])
     train = _train(data, k)
     fits, skipped = fit_models(model_objs, key, train)
     years = data.years[k:][test]
-    parts = [pd.DataFrame(skipped).assign(cutoff=cutoff)]
+    n = years.size
+    scale = _naive_scale(train)
     for name, fitted in fits.items():
         _assert_no_lookahead(fitted, cutoff)
         q = fitted.quantiles(years, probs, n_paths=n_paths,
                              rng=series_rng(seed, (*key, cutoff), name))
-        parts.append(pd.DataFrame({
-            **dict(zip(KEY, key, strict=True)), "model": name, "model_used": fitted.model_used,
-            "cutoff": cutoff, "year": years, "horizon": years - cutoff,
-            "actual": data.shares[k:][test], **dict(zip(qcols, q, strict=True)), "n_train": k,
-            "scale": _naive_scale(train), "status": "ok", "reason": ""}))
-    return pd.concat(parts, ignore_index=True)
+        blocks.append({
+            **{c: np.full(n, v, dtype=object) for c, v in zip(KEY, key, strict=True)},
+            "model": np.full(n, name, dtype=object),
+            "model_used": np.full(n, fitted.model_used, dtype=object),
+            "cutoff": np.full(n, cutoff), "year": years, "horizon": years - cutoff,
+            "actual": data.shares[k:][test], **dict(zip(qcols, q, strict=True)),
+            "n_train": np.full(n, k), "scale": np.full(n, scale),
+            "status": np.full(n, "ok", dtype=object), "reason": np.full(n, "", dtype=object)})
+    return [{**s, "cutoff": cutoff} for s in skipped]
 
 
 def _intervals(bt: pd.DataFrame) -> list[int]:
@@ -258,79 +274,3 @@ def score(backtest: pd.DataFrame, by: Sequence[str] = ("model", "horizon")) -> p
     out = out.reset_index()
     out["n"] = out["n"].astype("Int64")
     return out
-
-
-def default_model_evidence(
-    series: pd.DataFrame | None = None,
-    *,
-    models: Sequence[str] | None = None,
-    horizons: Sequence[int] = (3, 4, 5),
-    region: str = "NL",
-    min_train: int = 6,
-    backtest_frame: pd.DataFrame | None = None,
-    progress: bool | None = None,
-) -> pd.DataFrame:
-    """The numbers behind :data:`~tpforecast.models.DEFAULT_MODEL`.
-
-    Backtests all models on every series of ``region`` (default national) and pools the
-    horizons in ``horizons``. The bar for a default: a lower MASE than ``naive`` and 80%
-    interval coverage between 0.70 and 0.90.
-
-    Parameters
-    ----------
-    series
-        Series frame; default ``tpforecast.load_series()``.
-    models
-        Models to compare (default all; ``naive`` is always included).
-    horizons
-        Horizons to pool.
-    region
-        Region whose series are used.
-    min_train
-        As in :func:`backtest`.
-    backtest_frame
-        Reuse an existing backtest instead of running one.
-    progress
-        Progress bar.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per model: ``n, n_series, mae_pp, mase, mase_naive, rel_mae, coverage_80,
-        coverage_95, winkler_80, winkler_95, beats_naive, coverage_ok, meets_bar,
-        is_default``, sorted by ``mase``.
-    """
-    if backtest_frame is None:
-        if series is None:
-            from tpforecast.data.loaders import load_series
-
-            series = load_series()
-        sub = series.loc[(series["region"] == region).to_numpy(dtype=bool, na_value=False)]
-        names = [m.name for m in resolve_models(available_models() if models is None
-                                                else models)]
-        if "naive" not in names:
-            names = ["naive", *names]
-        backtest_frame = backtest(sub, models=names, horizons=horizons, min_train=min_train,
-                                  progress=progress)
-    bt = backtest_frame.loc[backtest_frame["horizon"].isin(list(horizons)).to_numpy(
-        dtype=bool, na_value=False)]
-    bt = bt.loc[(bt["region"] == region).to_numpy()]
-    if bt.empty:
-        raise TpModelError(f"no backtest forecasts for region {region} at horizons "
-                           f"{list(horizons)}; series too short for min_train={min_train}?")
-    sc = score(bt, by=("model",))
-    nser = bt.groupby("model")[KEY].apply(lambda d: len(d.drop_duplicates()))
-    sc["n_series"] = sc["model"].map(nser).astype("Int64")
-    naive_mase = float(sc.loc[sc["model"] == "naive", "mase"].iloc[0]) \
-        if (sc["model"] == "naive").any() else np.nan
-    sc["mase_naive"] = naive_mase
-    sc["beats_naive"] = sc["mase"] < naive_mase
-    if "coverage_80" in sc:
-        sc["coverage_ok"] = sc["coverage_80"].between(0.70, 0.90)
-    else:
-        sc["coverage_ok"] = False
-    sc["meets_bar"] = sc["beats_naive"] & sc["coverage_ok"]
-    sc["is_default"] = sc["model"] == DEFAULT_MODEL
-    first = ["model", "n", "n_series", "mae_pp", "mase", "mase_naive", "rel_mae"]
-    sc = sc[first + [c for c in sc.columns if c not in first]]
-    return sc.sort_values("mase", ignore_index=True)

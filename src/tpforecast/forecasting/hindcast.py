@@ -43,7 +43,8 @@ def hindcast(
     years
         Years to report (the target year and the year before, by default).
     models
-        Models (default all).
+        Models (default all). The ``calibrated`` default uses the calibration built without
+        the series' level family (as in :func:`~tpforecast.forecasting.backtest`).
     region
         Region of the series to use (None: all).
     intervals, seed, n_paths
@@ -60,8 +61,10 @@ def hindcast(
     years = checked("years", years)
     sub = series if region is None else series.loc[
         (series["region"] == region).to_numpy(dtype=bool, na_value=False)]
-    names = available_models() if models is None else models
-    fc = forecast(sub, models=names, until=max(years), intervals=intervals, as_of=as_of,
+    # a model learned from backtest errors leaves out the evaluated series' family (no leakage)
+    objs = [m.for_evaluation() for m in
+            resolve_models(available_models() if models is None else models)]
+    fc = forecast(sub, models=objs, until=max(years), intervals=intervals, as_of=as_of,
                   seed=seed, n_paths=n_paths)
     fc = fc.loc[(fc["year"].isin(list(years)) | fc["year"].isna()).to_numpy()]
     obs = sub.loc[:, [*KEY, "year", "share"]].rename(columns={"share": "actual"})

@@ -110,11 +110,13 @@ def warn_skipped(what: str, out: pd.DataFrame, *, results: Iterable[str] = RESUL
 _INTS = {"year", "target_year", "as_of", "last_year", "first_year", "first_year_lo",
          "first_year_hi", "at_target_since", "last_year_at_target", "start", "ramp_years",
          "cutoff", "horizon", "n_train", "n_obs", "n_shares", "observed_year",
-         "pace_first_year", "pace_first_year_lo", "pace_first_year_hi", "pace_at_target_since"}
+         "pace_first_year", "pace_first_year_lo", "pace_first_year_hi", "pace_at_target_since",
+         "until", "n_series", "first_likely_year", "own_target_year", "vintage", "n_points"}
 _STRS = {*KEY, "model", "model_used", "status", "reason", "base", "scenario", "target_kind",
          "target_source", "n_total_projection", "weights", "weights_source", "levels",
-         "pace_status", "first_year_status", "goal", "method"}
-_BOOLS = {"clipped", "inside_80", "met"}
+         "pace_status", "first_year_status", "goal", "method", "likely_status", "view", "set",
+         "years"}
+_BOOLS = {"clipped", "inside_80", "met", "at_target"}
 
 
 def series_label(key: Sequence[Any]) -> str:
@@ -227,7 +229,8 @@ def split_series(series: pd.DataFrame, as_of: int | None = None) -> SplitSeries:
                 reason = "all shares are missing"
             out.skipped.append(skip_row(key, "*", "no_data", f"series {label}: {reason}"))
             continue
-        out.data[key] = prepare_series(*_columns(rows, has_counts), key=label)
+        out.data[key] = prepare_series(*_columns(rows, has_counts), key=label, level=key[1],
+                                       region=key[2])
         out.meta[key] = rows
     if not out.data:
         raise TpNoDataError("; ".join(s["reason"] for s in out.skipped) or "no series in the input")

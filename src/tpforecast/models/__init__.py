@@ -35,7 +35,8 @@ Warnings
 
 Modules: :mod:`~tpforecast.models.series` (checked observations), :mod:`~.base` (the
 interface), :mod:`~.random_walk`, :mod:`~.regression`, :mod:`~.state_space`,
-:mod:`~.registry` (names, ``ensemble``, ``auto``).
+:mod:`~.calibration` and :mod:`~.calibrated` (the default: the last value with intervals
+calibrated on backtest errors), :mod:`~.registry` (names, ``ensemble``, the default).
 """
 
 from tpforecast.models.base import (
@@ -47,12 +48,12 @@ from tpforecast.models.base import (
     paths_at_least,
     paths_quantiles,
 )
+from tpforecast.models.calibrated import CalibratedModel
 from tpforecast.models.random_walk import DriftModel, NaiveModel
 from tpforecast.models.registry import (
     DEFAULT_ENSEMBLE_MEMBERS,
     DEFAULT_MODEL,
     FAST_MODELS,
-    AutoModel,
     EnsembleModel,
     available_models,
     fit_all,
@@ -74,7 +75,7 @@ __all__ = [
     "DEFAULT_ENSEMBLE_MEMBERS",
     "DEFAULT_MODEL",
     "FAST_MODELS",
-    "AutoModel",
+    "CalibratedModel",
     "DampedModel",
     "DriftModel",
     "EnsembleModel",

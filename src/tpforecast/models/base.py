@@ -367,7 +367,8 @@ class TrendModel(ABC):
     needs_counts: ClassVar[bool] = False
 
     def fit(self, years: Any, shares: Any, n_tech: Any = None, n_total: Any = None, *,
-            key: str = "series", resolution: float | None = None) -> FittedModel:
+            key: str = "series", resolution: float | None = None, level: str | None = None,
+            region: str | None = None) -> FittedModel:
         """Fit the model to one series.
 
         Parameters
@@ -383,6 +384,9 @@ class TrendModel(ABC):
             Series label for error messages, e.g. ``"havo4_nprofile/havo/NL/all"``.
         resolution
             Rounding step of the shares (default: 0.01 when all are whole percents, else 0).
+        level, region
+            What the series is (the ``calibrated`` default uses them: region ``NL`` gets the
+            national calibration, any other region or none the regional one).
 
         Returns
         -------
@@ -394,7 +398,8 @@ class TrendModel(ABC):
             Bad input; :class:`SeriesTooShortError` for fewer than ``min_obs`` points;
             :class:`ModelFitError` when the fit fails or needed counts are missing.
         """
-        data = prepare_series(years, shares, n_tech, n_total, key=key, resolution=resolution)
+        data = prepare_series(years, shares, n_tech, n_total, key=key, resolution=resolution,
+                              level=level, region=region)
         return self.fit_data(data)
 
     def fit_data(self, data: SeriesData) -> FittedModel:
@@ -411,6 +416,12 @@ class TrendModel(ABC):
 
     @abstractmethod
     def _fit(self, data: SeriesData) -> FittedModel: ...
+
+    def for_evaluation(self) -> TrendModel:
+        """The model as backtests and hindcasts must use it: the same model, except for models
+        that learned from backtest errors (``calibrated``), which then leave out the
+        evaluated series' own level family."""
+        return self
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r} min_obs={self.min_obs}>"

@@ -1,4 +1,4 @@
-"""The model registry (stage 2): names -> models, the ``ensemble`` and the default ``auto``.
+"""The model registry (stage 2): names -> models, the ``ensemble`` and the default.
 
 :func:`available_models` lists the names, :func:`get_model` returns a model, :func:`fit_all`
 fits several models to one series and fits each distinct model only once (the ``ensemble``
@@ -7,7 +7,6 @@ reuses the fits of its members).
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -17,6 +16,7 @@ import pandas as pd
 
 from tpforecast.errors import TpModelError
 from tpforecast.models.base import FittedModel, TrendModel
+from tpforecast.models.calibrated import CalibratedModel
 from tpforecast.models.random_walk import DriftModel, NaiveModel
 from tpforecast.models.regression import GLMBinomialModel, LinearModel, LogitLinearModel
 from tpforecast.models.series import ModelFitError, SeriesData, SeriesTooShortError
@@ -26,7 +26,6 @@ __all__ = [
     "DEFAULT_ENSEMBLE_MEMBERS",
     "DEFAULT_MODEL",
     "FAST_MODELS",
-    "AutoModel",
     "EnsembleModel",
     "available_models",
     "fit_all",
@@ -34,17 +33,14 @@ __all__ = [
     "model_table",
 ]
 
-#: Default model for ``forecast``/``reachability``; chosen from the backtests (recompute with
-#: :func:`tpforecast.forecasting.backtesting.default_model_evidence`). On the national published
-#: series (11 series with forecasts at horizons 3-5, 76 forecasts) no trend model beats naive:
-#: trends fitted to the pre-2015 growth overshoot the later plateau (MASE 2.9-4.6 vs naive
-#: 1.51). ``local_level`` (random walk plus noise) ties naive on MASE (1.51; the MLE puts the
-#: noise variance at ~0, so the point forecast is the last value) and is the only model whose
-#: 80% intervals cover 70-90% of held-out points (0.895; naive 0.974), with the best interval
-#: score. It therefore does NOT meet the "beats naive" bar; it is the honest default.
-#: The default is ``auto``: ``local_level`` where a series has at least 5 observed shares,
-#: ``naive`` for the 3-4 point series (several national series as of 2015 are that short).
-DEFAULT_MODEL = "auto"
+#: Default model of ``forecast``, ``reachability``, the scenarios and the report: the calibrated
+#: random walk (:mod:`~tpforecast.models.calibrated`). In rolling-origin backtests on the
+#: national monitor series and on the regional DUO series (horizons 1-5, min_train 4;
+#: ``tpforecast.forecasting.two_set_evaluation``, README *Models*) no trend model beats "no
+#: change" (naive) on MAE on either set, and only intervals calibrated on backtest errors
+#: cover about 80% of held-out points at every horizon on both; the state-space models' and
+#: naive's do not (too narrow on regional series, too wide on national ones).
+DEFAULT_MODEL = "calibrated"
 
 #: Members of the ``ensemble`` model (equal-weight mixture of their simulated paths).
 DEFAULT_ENSEMBLE_MEMBERS: tuple[str, ...] = ("drift", "logit_linear", "local_linear", "damped")
@@ -111,32 +107,6 @@ class EnsembleModel(TrendModel):
         return _EnsembleFitted(data, fitted, notes)
 
 
-class AutoModel(TrendModel):
-    """The default: ``local_level`` when the series is long enough for it, else ``naive``.
-
-    The fitted model's ``model_used`` says which one was used (the ``model_used`` column of
-    every result). Fitted alongside that model (:func:`fit_all`), ``auto`` reuses its fit.
-    """
-
-    name = "auto"
-    min_obs = NaiveModel.min_obs
-    description = "local_level with 5+ observed shares, naive for shorter series"
-
-    @staticmethod
-    def chosen(data: SeriesData) -> str:
-        """The model ``auto`` uses for ``data``."""
-        return LocalLevelModel.name if data.n >= LocalLevelModel.min_obs else NaiveModel.name
-
-    def _fit(self, data: SeriesData, fitter: Any = None) -> FittedModel:
-        name = self.chosen(data)
-        res = fitter(name) if fitter is not None else get_model(name).fit_data(data)
-        if not isinstance(res, FittedModel):
-            raise res
-        fitted = copy.copy(res)  # the same fit under the name "auto"
-        fitted.model, fitted.model_used = self.name, name
-        return fitted
-
-
 def fit_all(models: Sequence[str | TrendModel],
             data: SeriesData) -> dict[str, FittedModel | TpModelError]:
     """Fit several models to one series, fitting each distinct model only once.
@@ -154,11 +124,11 @@ def fit_all(models: Sequence[str | TrendModel],
 
     def fit_one(spec: str | TrendModel) -> FittedModel | TpModelError:
         m = get_model(spec)
-        ck = (m.name, getattr(m, "members", None))
+        ck = (m.name, getattr(m, "members", None), getattr(m, "held_out", None))
         if ck not in cache:
             try:
                 m.check_length(data.n, data.key)
-                if isinstance(m, EnsembleModel | AutoModel):
+                if isinstance(m, EnsembleModel):
                     cache[ck] = m._fit(data, fitter=fit_one)
                 else:
                     cache[ck] = m._fit(data)
@@ -172,7 +142,8 @@ def fit_all(models: Sequence[str | TrendModel],
 _REGISTRY: dict[str, type[TrendModel]] = {
     m.name: m
     for m in (NaiveModel, DriftModel, LinearModel, LogitLinearModel, DampedModel,
-              LocalLevelModel, LocalLinearModel, GLMBinomialModel, EnsembleModel, AutoModel)
+              LocalLevelModel, LocalLinearModel, GLMBinomialModel, EnsembleModel,
+              CalibratedModel)
 }
 
 
@@ -183,7 +154,7 @@ def available_models() -> list[str]:
     -------
     list of str
         ``naive, drift, linear, logit_linear, damped, local_level, local_linear,
-        glm_binomial, ensemble, auto``.
+        glm_binomial, ensemble, calibrated``.
 
     Examples
     --------

@@ -76,6 +76,8 @@ class SeriesData:
     n_total: np.ndarray | None
     resolution: float  # rounding step of the printed shares (0.01) or 0.0
     eps: float  # logit clipping margin
+    level: str = ""  # the series' level and region, when known (the calibrated model's
+    region: str = ""  # family and kind); "" for a bare series
 
     @property
     def n(self) -> int:
@@ -112,6 +114,8 @@ def prepare_series(
     *,
     key: str = "series",
     resolution: float | None = None,
+    level: str | None = None,
+    region: str | None = None,
 ) -> SeriesData:
     """Check one series and return its observed points.
 
@@ -120,7 +124,8 @@ def prepare_series(
     whose share is missing are dropped (they may still carry counts).
 
     ``resolution`` is the rounding step of the shares; by default 0.01 when every share is a
-    whole percent, else 0.
+    whole percent, else 0. ``level`` and ``region`` say what the series is (the calibrated
+    default model uses them: region NL is calibrated as national, others as regional).
     """
     yrs = _as_float(years, "years", key)
     shr = _as_float(shares, "shares", key)
@@ -174,5 +179,6 @@ def prepare_series(
         eps = 0.5 / float(np.nanmax(nn))
     else:
         eps = 1e-3
-    return SeriesData(key, y, s, nt, nn, float(resolution), float(eps))
+    return SeriesData(key, y, s, nt, nn, float(resolution), float(eps), level or "",
+                      region or "")
 

@@ -8,6 +8,7 @@ so a figure says "p = 7%" where a table says "7%".
 """
 
 from tpforecast.plotting.forecast import plot_forecast, plot_forecast_panels
+from tpforecast.plotting.probability import plot_probability, plot_vintages
 from tpforecast.plotting.reachability import plot_hindcast, plot_reachability
 from tpforecast.plotting.scenarios import plot_scenarios
 from tpforecast.plotting.series import plot_panels, plot_series
@@ -20,7 +21,9 @@ __all__ = [
     "plot_forecast_panels",
     "plot_hindcast",
     "plot_panels",
+    "plot_probability",
     "plot_reachability",
     "plot_scenarios",
     "plot_series",
+    "plot_vintages",
 ]

@@ -19,6 +19,7 @@ __all__ = [
     "new_axes",
     "one_series",
     "percent_axis",
+    "reserve_caption",
     "rows_of",
     "series_title",
     "source_text",
@@ -102,6 +103,14 @@ def caption(ax: Any, text: str) -> None:
             engine.set(h_pad=0.12)
     except (AttributeError, TypeError):  # pragma: no cover - older matplotlib
         pass
+
+
+def reserve_caption(fig: Any, inches: float = 0.3) -> None:
+    """Keep the bottom ``inches`` of a constrained-layout figure free for the caption."""
+    engine = fig.get_layout_engine()
+    if engine is not None and hasattr(engine, "set"):
+        height = fig.get_size_inches()[1]
+        engine.set(rect=(0.0, inches / height, 1.0, 1.0 - inches / height))
 
 
 def series_title(key: Sequence[Any], sep: str = " - ") -> str:

@@ -6,7 +6,8 @@ Modules: :mod:`~.headline` (the headline selection and table), :mod:`~.outcomes`
 the women target, when targets are reached), :mod:`~.regions` (regions against the
 Netherlands), :mod:`~.provenance` and :mod:`~.clean_log` (where the data come from, what
 cleaning did), :mod:`~.tables` (tables formatted for people), :mod:`~.text` (sentences),
-:mod:`~.figures` (the report's figures, :func:`show`), :mod:`~.build` (``build_report``).
+:mod:`~.vintages` (the data of the time next to today's revised data), :mod:`~.figures`
+(the report's figures, :func:`show`), :mod:`~.build` (``build_report``).
 
 Names are imported lazily (``import tpforecast.report`` does not load jinja2 or matplotlib).
 """
@@ -28,10 +29,12 @@ _EXPORTS: dict[str, str] = {
     "women_target_progress": "outcomes",
     "OOST_REGIONS": "regions", "regional_change": "regions", "regional_comparison": "regions",
     "regional_latest": "regions", "regional_reachability": "regions",
-    "acceleration_display": "tables", "headline_display": "tables",
+    "acceleration_display": "tables", "evaluation_display": "tables",
+    "goals_display": "tables", "headline_display": "tables", "likely_year_text": "tables",
     "probability_text": "tables",
+    "VIEWS": "vintages", "vintage_comparison": "vintages",
     "acceleration_lines": "text", "combined_text": "text", "diagnostics_text": "text",
-    "evidence_text": "text", "findings": "text", "headline_lines": "text",
+    "evaluation_text": "text", "findings": "text", "headline_lines": "text",
     "own_target_lines": "text", "pace_lines": "text", "regional_lines": "text",
     "short_series_text": "text", "students_text": "text", "when_lines": "text",
     "women_lines": "text",

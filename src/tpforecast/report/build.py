@@ -17,21 +17,37 @@ import pandas as pd
 
 from tpforecast.data.loaders import load_series, load_targets
 from tpforecast.errors import TpDataError
-from tpforecast.forecasting import default_model_evidence
+from tpforecast.forecasting import evaluation_goals, two_set_evaluation
 from tpforecast.formatting import percent, school_year
-from tpforecast.models import DEFAULT_MODEL
 from tpforecast.report.figures import report_figures, save_figure
 from tpforecast.report.headline import HEADLINE_LEVELS, headline_series, headline_table
 from tpforecast.report.outcomes import women_target_progress
 from tpforecast.report.output import ensure_folder, write_text
-from tpforecast.report.tables import acceleration_display, headline_display
+from tpforecast.report.tables import (
+    acceleration_display,
+    evaluation_display,
+    goals_display,
+    headline_display,
+    vintage_display,
+)
 from tpforecast.report.text import findings
+from tpforecast.report.vintages import vintage_comparison
 from tpforecast.scenarios import acceleration_table
 from tpforecast.study import Study, load_study
 
-__all__ = ["build_report", "headline_markdown"]
+__all__ = ["build_report", "evaluation_markdown", "headline_markdown"]
 
 TITLE = "Techniekpact: is 4 in 10 reachable?"
+
+#: How to read the headline table (report; the README says the same in its own words).
+HEADLINE_NOTE = (
+    "P(... as of): probability, with the data up to {known}, that the share is at least {pct} "
+    "in {sy}. {before} and {sy}: what the monitor published afterwards. Extra: points a year "
+    "from {start}, on top of the trend, for the median to reach {pct} in {year}. "
+    "P({pct}+ in {until}): with all data, the probability that the share is at or above {pct} "
+    "in {until}. First year with P >= 50%: the first year in which {pct} or more "
+    "is more likely than not (up to {horizon}); a probability per year, not a forecast of the "
+    "year {pct} is first reached.")
 
 
 def headline_markdown(table: pd.DataFrame) -> str:
@@ -39,21 +55,32 @@ def headline_markdown(table: pd.DataFrame) -> str:
     return headline_display(table).to_markdown(index=False, disable_numparse=True)
 
 
+def evaluation_markdown(evaluation: pd.DataFrame) -> str:
+    """The two-set evaluation and the goals of the default as GitHub Markdown tables."""
+    return "\n\n".join([
+        evaluation_display(evaluation).to_markdown(index=False, disable_numparse=True),
+        goals_display(evaluation_goals(evaluation)).to_markdown(index=False,
+                                                                disable_numparse=True)])
+
+
 def _html_table(frame: pd.DataFrame, na_rep: str = "n/a") -> str:
     return frame.to_html(index=False, border=0, na_rep=na_rep)
 
 
 def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
-            study: Study) -> list[dict[str, str]]:
-    evidence = default_model_evidence(series)
+            evaluation: pd.DataFrame, study: Study) -> list[dict[str, str]]:
     women = women_target_progress(series, targets=targets)
-    pct, sy = percent(study.target), school_year(study.target_year)
+    pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
     return [
-        {"heading": "How good are the models? (backtest, horizons 3-5 years)",
-         "html": _html_table(evidence.round(3), na_rep="NaN"),
-         "note": "Rolling-origin backtest over the national series: MAE in points, MASE "
-                 "against naive, coverage of the 80% and 95% intervals. No model beats naive; "
-                 f"the default ({DEFAULT_MODEL}) is the one whose 80% intervals are calibrated."},
+        {"heading": "Is the default honest? Two sets of series, rolling origins",
+         "html": _html_table(evaluation_display(evaluation)) + _html_table(
+             goals_display(evaluation_goals(evaluation))),
+         "note": EVALUATION_NOTE},
+        {"heading": f"As seen in {study.as_of + 1}: the data of the time and today's data",
+         "html": _html_table(vintage_display(vintage_comparison(series, study=study))),
+         "note": f"P({pct} in {sy}) with the data up to {known}, on the series as published "
+                 f"by the end of {study.as_of + 1} (vintage) and on today's revised series. "
+                 "A level a view cannot answer says why (too few points, no series)."},
         {"heading": f"What acceleration would {pct} in {study.target_year} have taken?",
          "html": _html_table(acceleration_display(accel, horizon=study.horizon)),
          "note": "Extra points per year on top of the trend, from the start year, for the "
@@ -67,8 +94,21 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
     ]
 
 
+#: How to read the evaluation table (report, README).
+EVALUATION_NOTE = (
+    "Rolling origins, expanding window, at least 4 points, horizons 1-5 years. National: the "
+    "monitor's NL series (19 series); regional: the DUO series of every province and "
+    "landsdeel (150 series); trending: the regional windows whose training slope is "
+    "significant (|t| at the 90% level). Cover: share of held-out points inside the 80% "
+    "interval per horizon (goal 0.75-0.85) and the 95% interval pooled; MAE in points with "
+    "its ratio to naive on the same points; IS80: 80% interval score in points (lower is "
+    "better). The calibrated default is scored with its calibration built without the "
+    "evaluated level family. n/a: the model cannot fit windows that short (or, glm_binomial, "
+    "series without counts).")
+
+
 #: The README blocks the report refreshes (between ``<!-- NAME:start -->`` and ``:end -->``).
-README_BLOCKS: tuple[str, ...] = ("headline", "acceleration")
+README_BLOCKS: tuple[str, ...] = ("headline", "acceleration", "evaluation")
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -111,8 +151,8 @@ def _update_readme(readme: Path, text: str, blocks: dict[str, str]) -> None:
     write_text(readme, text)
 
 
-def _markdown(headline_md: str, accel_md: str, items: list[str], figures: list,
-              study: Study, lead: str, method: str) -> str:
+def _markdown(headline_md: str, accel_md: str, evaluation_md: str, items: list[str],
+              figures: list, study: Study, lead: str, method: str) -> str:
     pct, sy = percent(study.target), school_year(study.target_year)
     return "\n".join([
         f"# {TITLE}", "", lead, "", "## Key findings", "", *[f"- {item}" for item in items],
@@ -122,7 +162,8 @@ def _markdown(headline_md: str, accel_md: str, items: list[str], figures: list,
         f"Extra points a year on top of the trend from the start year (data known the year "
         f"before), for the median to reach {pct} in {sy}; the pace to {study.start - 1}; and "
         f"when {pct} is reached at {study.pace:+g} point a year from the latest value (median, "
-        "10-90% range).", "", "## Figures", "",
+        "10-90% range).", "", "## Is the default honest? Two sets of series", "",
+        evaluation_md, "", EVALUATION_NOTE, "", "## Figures", "",
         *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "", f"Method: {method}", ""])
 
 
@@ -139,8 +180,9 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     study
         The study settings (default :func:`~tpforecast.study.load_study`).
     readme
-        If given, the tables between the ``<!-- headline:start -->``/``end`` and
-        ``<!-- acceleration:start -->``/``end`` markers of this file are replaced.
+        If given, the tables between the ``<!-- headline:start -->``/``end``,
+        ``<!-- acceleration:start -->``/``end`` and ``<!-- evaluation:start -->``/``end``
+        markers of this file are replaced.
 
     Returns
     -------
@@ -158,7 +200,9 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
                                year=study.target_year, starts=study.starts, pace=study.pace,
                                levels=list(HEADLINE_LEVELS), seed=study.seed,
                                n_paths=study.n_paths, horizon=study.horizon)
-    tables = _tables(series, targets, accel, study)
+    evaluation = two_set_evaluation(series, seed=study.seed, n_paths=study.n_paths,
+                                    progress=False)
+    tables = _tables(series, targets, accel, evaluation, study)
     table_md = headline_markdown(headline)
     accel_md = acceleration_display(accel, horizon=study.horizon).to_markdown(
         index=False, disable_numparse=True)
@@ -169,8 +213,10 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
             "own ambition) is reached under honest uncertainty, and what acceleration it takes.")
     method = ("Series: published Techniekpact monitor figures (newest edition wins; see "
               "data/processed/clean_log.csv) and shares computed from DUO open data (DUO; CBS "
-              "lookups, CC-BY 4.0). Models: statsmodels; the default is chosen by rolling-origin "
-              "backtests. All figures and numbers: `tpforecast report`, seed "
+              "lookups, CC-BY 4.0). Default model: the last value with intervals calibrated on "
+              "rolling-origin backtest errors (data/calibration.csv, `tpforecast calibrate`), "
+              "evaluated on national and regional series with its own level family left out; "
+              "other models: statsmodels. All figures and numbers: `tpforecast report`, seed "
               f"{study.seed}. Built from data/datapackage.json resources.")
     env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]),
                              undefined=jinja2.StrictUndefined)
@@ -179,12 +225,10 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     html = template.render(
         title=TITLE, lead=lead, findings=items,
         headline_html=jinja2.filters.Markup(_html_table(headline_display(headline))),
-        headline_note=f"P(...): probability, with the data up to {known}, that the share is at "
-                      f"least {pct} in {sy}. {school_year(study.target_year - 1)} and {sy}: what "
-                      f"the monitor published afterwards. Extra: points a year from "
-                      f"{study.start}, on top of the trend, for the median to reach {pct} in "
-                      f"{study.target_year}. Median year: first year {pct} is reached on current "
-                      "trends (80% range), all data.",
+        headline_note=HEADLINE_NOTE.format(known=known, pct=pct, sy=sy, start=study.start,
+                                           before=school_year(study.target_year - 1),
+                                           year=study.target_year, until=study.until,
+                                           horizon=study.horizon),
         figures=[{"name": f.name, "heading": f.heading, "caption": f.caption,
                   "svg": jinja2.filters.Markup(svgs[f.name])} for f in figures],
         tables=[{**t, "html": jinja2.filters.Markup(t["html"])} for t in tables],
@@ -192,9 +236,12 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     )
     paths = [out / "report.html", out / "summary.md"]
     paths[0].write_text(html, encoding="utf-8")
-    paths[1].write_text(_markdown(table_md, accel_md, items, figures, study, lead, method),
+    evaluation_md = evaluation_markdown(evaluation)
+    paths[1].write_text(_markdown(table_md, accel_md, evaluation_md, items, figures, study,
+                                  lead, method),
                         encoding="utf-8")
     if readme is not None:
-        _update_readme(Path(readme), str(readme_before), {"headline": table_md,
-                                                          "acceleration": accel_md})
+        _update_readme(Path(readme), str(readme_before), {
+            "headline": table_md, "acceleration": accel_md,
+            "evaluation": evaluation_md})
     return paths + sorted((out / "figures").glob("*"))

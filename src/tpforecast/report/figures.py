@@ -18,11 +18,19 @@ from typing import Any
 import pandas as pd
 
 from tpforecast import plotting
-from tpforecast.forecasting import drop_short_series, forecast, hindcast, reachability
+from tpforecast.data.loaders import load_targets
+from tpforecast.forecasting import (
+    drop_short_series,
+    forecast,
+    hindcast,
+    probability_by_year,
+    reachability,
+)
 from tpforecast.formatting import percent, school_year
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.report.headline import headline_series
 from tpforecast.report.regions import OOST_REGIONS, regional_comparison
+from tpforecast.report.vintages import vintage_comparison
 from tpforecast.scenarios import load_scenarios, run_scenarios
 from tpforecast.study import Study
 
@@ -154,15 +162,25 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             "headline", f"Was {pct} in {study.target_year} reachable, as seen in "
             f"{study.as_of + 1}?",
             f"Projection for {sy} with the data up to {known} (median and 80% interval) against "
-            f"the {pct} goal; p is the probability of reaching it. Model: {DEFAULT_MODEL} (local "
-            "level; naive for series with fewer than 5 points).",
+            f"the {pct} goal; p is the probability of reaching it. Model: {DEFAULT_MODEL} (the "
+            "last value, with intervals calibrated on the errors of such forecasts in rolling "
+            "backtests up to today: the widths use errors the 2016 plans could not know).",
             lambda: plotting.plot_reachability(
                 reachability(nl, **goal, as_of=study.as_of, **run).sort_values("level"),
                 title=f"P({pct} in {sy}), with the data known in {study.as_of + 1}")),
         ReportFigure(
+            "vintages", f"As seen in {study.as_of + 1}: the data of the time and today's "
+            "revised data",
+            f"P({pct} in {sy}) with the data up to {known}: on the series as published by the "
+            f"end of {study.as_of + 1} (older editions; mbo on the domain basis with two "
+            "points, too few for a model; no vmbo bb/kb or ho series yet) and on today's "
+            "revised series; x: the value published afterwards.",
+            lambda: plotting.plot_vintages(vintage_comparison(series, study=study))),
+        ReportFigure(
             "hindcast", f"Hindcast: what the models said in {study.as_of + 1}, and what happened",
             f"Each model's median and 80% interval for {sy} with the data up to {known}, against "
-            "the value published afterwards (black line). Trend models were too optimistic.",
+            f"the value published afterwards (black line). {DEFAULT_MODEL} uses the calibration "
+            "without the level's own family (no own errors). Trend models were too optimistic.",
             lambda: plotting.plot_hindcast(
                 hindcast(nl, as_of=study.as_of, years=(study.target_year - 1, study.target_year),
                          models=list(HINDCAST_MODELS), **run),
@@ -173,6 +191,15 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             "Canonical monitor indicator per level (share of pupils/students choosing a beta-"
             "technical programme); hollow markers precede a definition break.",
             lambda: plotting.plot_series(nl, hue="level")),
+        ReportFigure(
+            "probability", f"Probability of {pct} or more, year by year",
+            f"With all data: per level the probability that the share is at or above {pct} in "
+            "each year (probability_by_year). A probability per year, not a forecast of the "
+            "year the goal is reached.",
+            lambda: plotting.plot_probability(
+                probability_by_year(drop_short_series(nl), target=study.target,
+                                    until=study.horizon, **run),
+                title=f"Probability of {pct} or more, year by year (all data)")),
     ]
     for level in FORECAST_LEVELS:
         one = drop_short_series(nl.loc[(nl["level"] == level).to_numpy()], min_obs=3)
@@ -187,12 +214,16 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
     figs += [
         ReportFigure(
             "scenarios", "Acceleration scenarios per level",
-            f"Baseline trend, the observed Overijssel pace ({study.pace:+g} point a year), "
-            f"stagnation, each level's ambition and the acceleration required for {pct} in "
-            f"{study.target_year} (median and 80% band).",
+            f"Medians from each scenario's start: baseline ({DEFAULT_MODEL}: no change, so "
+            f"stagnation has the same median), the observed Overijssel pace ({study.pace:+g} "
+            f"point a year), each level's ambition and the acceleration required for {pct} in "
+            f"{study.target_year}, both from {study.start} on the data known in {known} "
+            "(none where a level was on course). Bands: 80% intervals of baseline, observed "
+            "pace and required. Lines: each level's own goal and ambition; shared y-scale.",
             lambda: plotting.plot_scenarios(
                 run_scenarios(nl, scenarios=load_scenarios(), until=study.until,
-                              target=study.target, **run), data=nl, targets=study.target)),
+                              target=study.target, **run), data=nl, targets=load_targets(),
+                sharey=True, bands=("baseline", "observed_pace", "required"))),
         ReportFigure(
             "oost", "Landsdeel Oost against the Netherlands",
             "Computed the same way from the DUO files for all four regions: mbo participants in "

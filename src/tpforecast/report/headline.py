@@ -3,8 +3,11 @@
 :func:`headline_series` is the one headline selection of the library (the report, the command
 line and the notebooks call it); :func:`headline_table` answers, per level, where the share
 stands, whether the target was reachable as seen at the study's ``as_of``, what happened, the
-extra growth it needed, and when it is reached on current trends. The table is tidy (study
-settings are columns); :func:`tpforecast.report.tables.headline_display` formats it.
+extra growth it needed, and, on all data, the probability of being at or above the target in
+a later year (:func:`~tpforecast.forecasting.probability_by_year`): in ``study.until`` and the
+first year in which it is 50% or more. That is a probability per year, never a forecast of the
+year the target is reached. The table is tidy (study settings are columns);
+:func:`tpforecast.report.tables.headline_display` formats it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.forecasting import reachability
+from tpforecast.forecasting import first_year_with, probability_by_year, reachability
 from tpforecast.forecasting.series import typed
 from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
@@ -115,14 +118,10 @@ def _reason(row: dict[str, Any], n_then: int, min_obs: int, req: pd.Series | Non
     if row["status"] in ("too_short", "no_data"):
         parts.append(f"as of {study.as_of}: {n_then} points, too few (the model needs "
                      f"{min_obs})")
-    elif row["model_used"] and row["model_used"] != row["model"]:
-        parts.append(f"as of {study.as_of}: {row['model_used']} model ({n_then} points)")
     if req is not None and req["status"] not in ("ok", "observed"):
         parts.append(f"extra from {study.start}: {req['reason']}")
     if not pd.isna(row["at_target_since"]):
         parts.append(f"at or above target since {row['at_target_since']}")
-    elif not pd.isna(row["last_year_at_target"]):
-        parts.append(f"was at target in {row['last_year_at_target']}, below it since")
     parts += [f"definition break ({b}) inside the series" for b in breaks]
     return "; ".join(parts)
 
@@ -142,9 +141,11 @@ def headline_table(
     ``study.as_of`` (:func:`~tpforecast.forecasting.reachability`); the shares published for
     the target year and the year before; the extra points per year from ``study.start`` that
     would have put the median on the target (:func:`~tpforecast.scenarios.required_acceleration`,
-    data up to ``start - 1``); on current trends (all data) the first year at or above the
-    target with its 10-90% range; the level's own target (goal or ambition) from ``targets``
-    and the probability of reaching it, as of ``study.as_of``.
+    data up to ``start - 1``); with all data (:func:`~tpforecast.forecasting.probability_by_year`)
+    the probability of being at or above the target in ``study.until`` and the first year up
+    to ``study.horizon`` in which that probability is 50% or more; the level's own target
+    (goal or ambition) from ``targets`` and the probability of reaching it, as of
+    ``study.as_of``.
 
     Parameters
     ----------
@@ -163,12 +164,15 @@ def headline_table(
     -------
     pandas.DataFrame
         One row per level: ``level, indicator, last_year, last_share, target, target_year,
-        as_of, start, horizon, model, model_used, p_target, status`` (of the "as of"
+        as_of, start, until, horizon, model, model_used, p_target, status`` (of the "as of"
         question: ``too_short`` when the level had too few points), ``observed_year_before,
-        observed_target_year, extra_pp_per_year, first_year, first_year_lo, first_year_hi,
-        at_target_since, last_year_at_target, first_year_status, own_target,
-        own_target_year, p_own_target, reason``. A level without a headline series has status
-        ``no_data``.
+        observed_target_year, extra_pp_per_year``, ``p_until`` (P(share >= target) in
+        ``until``, all data), ``first_likely_year`` (first year after the last observation
+        with that probability >= 50%, NA when none by ``horizon`` or when already at the
+        target), ``at_target_since`` (the latest observation is at or above the target since
+        then), ``p_horizon`` (the probability in ``horizon``), ``likely_status``,
+        ``own_target, own_target_year, p_own_target, reason``. A level without a headline
+        series has status ``no_data``.
     """
     from tpforecast.data.loaders import load_targets
 
@@ -178,11 +182,14 @@ def headline_table(
     goal = {"target": study.target, "year": study.target_year}
     results = {}
     if len(sub):
+        prob = probability_by_year(sub, target=study.target, until=study.horizon, **kw)
         results = {
             "then": _by_level(reachability(sub, **goal, as_of=study.as_of, **kw)),
             "own": _by_level(reachability(sub, target=targets, as_of=study.as_of, **kw)),
             "extra": _by_level(required_acceleration(sub, **goal, start=study.start, **kw)),
-            "now": _by_level(reachability(sub, **goal, **kw)),
+            "likely": _by_level(first_year_with(prob)),
+            "until": _by_level(prob.loc[(prob["year"] == study.until).to_numpy(
+                dtype=bool, na_value=False)]),
         }
     rows = [_level_row(lv, sub, results, study, models) for lv in levels]
     return typed(pd.DataFrame(rows))
@@ -194,17 +201,17 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
     row: dict[str, Any] = {
         "level": level, "indicator": "", "last_year": pd.NA, "last_share": np.nan,
         "target": study.target, "target_year": study.target_year, "as_of": study.as_of,
-        "start": study.start, "horizon": study.horizon, "model": models, "model_used": "",
-        "p_target": np.nan, "status": "no_data", "observed_year_before": np.nan,
-        "observed_target_year": np.nan, "extra_pp_per_year": np.nan, "first_year": pd.NA,
-        "first_year_lo": pd.NA, "first_year_hi": pd.NA, "at_target_since": pd.NA,
-        "last_year_at_target": pd.NA, "first_year_status": "no_data", "own_target": np.nan,
-        "own_target_year": pd.NA, "p_own_target": np.nan,
+        "start": study.start, "until": study.until, "horizon": study.horizon, "model": models,
+        "model_used": "", "p_target": np.nan, "status": "no_data",
+        "observed_year_before": np.nan, "observed_target_year": np.nan,
+        "extra_pp_per_year": np.nan, "p_until": np.nan, "first_likely_year": pd.NA,
+        "at_target_since": pd.NA, "p_horizon": np.nan, "likely_status": "no_data",
+        "own_target": np.nan, "own_target_year": pd.NA, "p_own_target": np.nan,
         "reason": "no headline series with shares"}
     g = sub.loc[(sub["level"] == level).to_numpy()].sort_values("year")
     if g.empty:
         return row
-    then, now = results["then"].get(level), results["now"].get(level)
+    then, likely = results["then"].get(level), results["likely"].get(level)
     req, own = results["extra"].get(level), results["own"].get(level)
     row.update(indicator=str(g["indicator"].iloc[0]), last_year=int(g["year"].iloc[-1]),
                last_share=float(g["share"].iloc[-1]),
@@ -213,9 +220,12 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
     row.update(model_used=then["model_used"], p_target=then["p_target"], status=then["status"])
     if req is not None:
         row["extra_pp_per_year"] = req["extra_pp_per_year"]
-    row.update({c: now[c] for c in ("first_year", "first_year_lo", "first_year_hi",
-                                    "at_target_since", "last_year_at_target")},
-               first_year_status=now["status"])
+    if likely is not None:
+        row.update(first_likely_year=likely["first_likely_year"], p_horizon=likely["p_until"],
+                   at_target_since=likely["at_target_since"], likely_status=likely["status"])
+    until = results["until"].get(level)
+    if until is not None:
+        row["p_until"] = until["p_target"]
     if own is not None and own["status"] not in ("no_target",):
         row.update(own_target=own["target"], own_target_year=own["target_year"],
                    p_own_target=own["p_target"])

@@ -22,7 +22,8 @@ from tpforecast.formatting import (
     year_range,
 )
 
-__all__ = ["TOO_FEW_STATUSES", "acceleration_display", "headline_display", "probability_text"]
+__all__ = ["TOO_FEW_STATUSES", "acceleration_display", "evaluation_display", "goals_display",
+           "headline_display", "likely_year_text", "probability_text", "vintage_display"]
 
 #: Statuses of a series too short to answer (shown as "n/a (too few points)").
 TOO_FEW_STATUSES = ("too_short", "no_data")
@@ -33,11 +34,32 @@ def probability_text(p: Any, status: str = "ok") -> str:
     return TOO_FEW_TEXT if status in TOO_FEW_STATUSES else probability(p)
 
 
+def likely_year_text(first: Any, since: Any, p_horizon: Any, *, horizon: int,
+                     too_few: bool = False) -> str:
+    """The first year with P(at or above the target) >= 50% as text.
+
+    >>> likely_year_text(2031, None, 0.6, horizon=2040)
+    '2031'
+    >>> likely_year_text(None, None, 0.31, horizon=2040)
+    'not by 2040 (P in 2040: 31%)'
+    >>> likely_year_text(None, 2005, 1.0, horizon=2040)
+    'already (since 2005)'
+    """
+    if too_few:
+        return TOO_FEW_TEXT
+    if not is_na(since):
+        return f"already (since {int(since)})"
+    if not is_na(first):
+        return str(int(first))
+    return f"not by {horizon} (P in {horizon}: {probability(p_horizon)})"
+
+
 def headline_display(table: pd.DataFrame) -> pd.DataFrame:
     """The headline table (:func:`~tpforecast.report.headline_table`) as the report and the
     README show it: one row per level, labelled and rounded."""
     r0 = table.iloc[0]
     pct = percent(r0["target"])
+    horizon = int(r0["horizon"])
     return pd.DataFrame({
         "level": table["level"],
         "last year": [NA_TEXT if is_na(v) else str(int(v)) for v in table["last_year"]],
@@ -49,9 +71,12 @@ def headline_display(table: pd.DataFrame) -> pd.DataFrame:
                                                   table["observed_year_before"]],
         school_year(int(r0["target_year"])): [percent(v) for v in table["observed_target_year"]],
         f"extra from {int(r0['start'])} (pt/yr)": [points(v) for v in table["extra_pp_per_year"]],
-        f"{pct} reached (median year)": [
-            year_range(r.first_year, r.first_year_lo, r.first_year_hi, horizon=int(r.horizon),
-                       since=r.at_target_since, too_few=r.first_year_status in TOO_FEW_STATUSES)
+        f"P({pct}+ in {int(r0['until'])}), all data": [
+            probability_text(p, s) for p, s in zip(table["p_until"], table["likely_status"],
+                                                   strict=True)],
+        f"first year with P({pct}+) >= 50%": [
+            likely_year_text(r.first_likely_year, r.at_target_since, r.p_horizon,
+                             horizon=horizon, too_few=r.likely_status in TOO_FEW_STATUSES)
             for r in table.itertuples(index=False)],
     })
 
@@ -80,3 +105,73 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
                    too_few=r.pace_status in TOO_FEW_STATUSES)
         for r in first.itertuples(index=False)]
     return shown
+
+
+def _cell(rows: pd.DataFrame, column: str, digits: int = 2) -> str:
+    return NA_TEXT if rows.empty or is_na(rows[column].iloc[0]) else \
+        f"{float(rows[column].iloc[0]):.{digits}f}"
+
+
+def evaluation_display(evaluation: pd.DataFrame) -> pd.DataFrame:
+    """The two-set evaluation (:func:`~tpforecast.forecasting.two_set_evaluation`) side by
+    side, one row per model: per set the 80% coverage at horizons 1-5, the pooled 95%
+    coverage, the MAE with its ratio to naive, and the 80% interval score (points; lower is
+    better)."""
+    from tpforecast.models import available_models
+
+    known = available_models()
+    names = sorted(dict.fromkeys(evaluation["model"]),
+                   key=lambda m: known.index(m) if m in known else len(known))
+    rows = []
+    for model in names:
+        ev = evaluation.loc[(evaluation["model"] == model).to_numpy()]
+        row: dict[str, str] = {"model": model}
+        for s in ("national", "regional", "trending"):
+            one = ev.loc[(ev["set"] == s).to_numpy()]
+            by_h = one.loc[one["horizon"].notna().to_numpy()]
+            by_h = dict(zip(by_h["horizon"].astype(int), by_h["coverage_80"], strict=True))
+            pooled = one.loc[one["horizon"].isna().to_numpy()]
+            cover = [by_h.get(h) for h in range(1, 6)]
+            row[f"{s}: 80% cover h1-5"] = NA_TEXT if all(is_na(v) for v in cover) else " ".join(
+                "-" if is_na(v) else f"{float(v):.2f}" for v in cover)
+            if s != "trending":
+                row[f"{s}: 95% cover"] = _cell(pooled, "coverage_95")
+            row[f"{s}: MAE pt (x naive)"] = (
+                NA_TEXT if pooled.empty else f"{float(pooled['mae_pp'].iloc[0]):.2f} "
+                f"({float(pooled['rel_mae'].iloc[0]):.2f})")
+            if s != "trending":
+                row[f"{s}: IS80"] = _cell(pooled, "interval_score_80", 1)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def goals_display(goals: pd.DataFrame) -> pd.DataFrame:
+    """The goals of the default (:func:`~tpforecast.forecasting.evaluation_goals`): goal, set,
+    the numbers and whether it is met."""
+    return pd.DataFrame({
+        "goal": goals["goal_text"], "set": goals["set"], "model": goals["model"],
+        "values": goals["values"], "met": ["yes" if m else "no" for m in goals["met"]]})
+
+
+def vintage_display(comparison: pd.DataFrame) -> pd.DataFrame:
+    """The "as of" views (:func:`~tpforecast.report.vintage_comparison`) side by side, one row
+    per level: per view the points used, the last share, P(target) with the 80% interval of
+    the projection, or why there is none; and what was published for the target year."""
+    r0 = comparison.iloc[0]
+    rows = []
+    for level, g in comparison.groupby("level", sort=False):
+        row: dict[str, str] = {"level": str(level)}
+        for _, r in g.iterrows():
+            name = (f"data of {int(r['vintage'])}" if r["view"] == "vintage"
+                    else "today's data")
+            row[f"{name}: points"] = f"{int(r['n_points'])}" + (
+                f" ({r['years']})" if 0 < int(r["n_points"]) <= 3 else "")
+            row[f"{name}: last"] = NA_TEXT if is_na(r["last_year"]) else \
+                f"{percent(r['last_share'])} ({int(r['last_year'])})"
+            row[f"{name}: P({percent(r0['target'])})"] = (
+                probability(r["p_target"]) + f" ({percent(r['lo_80'])}-{percent(r['hi_80'])})"
+                if r["status"] in ("ok", "observed") else
+                "too few points" if r["status"] == "too_short" else "no series")
+        row[f"published {school_year(int(r0['target_year']))}"] = percent(g["observed"].iloc[0])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -15,14 +15,15 @@ import pandas as pd
 
 from tpforecast.forecasting import KEY, series_label, share_counts
 from tpforecast.formatting import is_na, percent, points, school_year, year_range
-from tpforecast.report.tables import TOO_FEW_STATUSES, probability_text
+from tpforecast.models import DEFAULT_MODEL
+from tpforecast.report.tables import TOO_FEW_STATUSES, likely_year_text, probability_text
 from tpforecast.study import DEFAULT_STUDY, Study
 
 __all__ = [
     "acceleration_lines",
     "combined_text",
     "diagnostics_text",
-    "evidence_text",
+    "evaluation_text",
     "findings",
     "headline_lines",
     "own_target_lines",
@@ -173,21 +174,22 @@ def diagnostics_text(diagnostics: pd.DataFrame) -> str:
             f"coverage {p['coverage_80']:.0%}")
 
 
-def evidence_text(evidence: pd.DataFrame, *, default: str, horizons: Sequence[int]) -> str:
-    """The evidence for the default model (:func:`~tpforecast.forecasting.default_model_evidence`)."""
-    by = evidence.set_index("model")
-    trend = evidence.loc[~evidence["model"].isin(["naive", "local_level", "auto"]).to_numpy()]
-    best = trend.iloc[0]
-    beat = ", ".join(evidence.loc[evidence["beats_naive"].to_numpy(dtype=bool), "model"])
-    span = f"{min(horizons)}-{max(horizons)}"
+def evaluation_text(evaluation: pd.DataFrame, *, models: str = DEFAULT_MODEL) -> str:
+    """The two-set evaluation (:func:`~tpforecast.forecasting.two_set_evaluation`) of a model
+    against its goals, one line per goal, and the best MAE ratio of any model on the trending
+    windows."""
+    from tpforecast.forecasting import evaluation_goals
 
-    def one(label: str, r: Any) -> str:
-        return f"{label}: MASE {r['mase']:.2f}, 80% coverage {r['coverage_80']:.0%}"
-
-    return "\n".join([f"models that beat naive on MASE at horizons {span}: {beat or 'none'}",
-                      one("naive", by.loc["naive"]),
-                      one(f"best trend model ({best['model']})", best),
-                      one(f"default ({default})", by.loc[default])])
+    goals = evaluation_goals(evaluation, models=models)
+    lines = [f"{r.set}: {r.goal_text}: {r.values} -> {'met' if r.met else 'not met'}"
+             for r in goals.itertuples(index=False)]
+    trend = evaluation.loc[((evaluation["set"] == "trending") & evaluation["horizon"].isna()
+                            & evaluation["rel_mae"].notna()).to_numpy(dtype=bool)]
+    if len(trend):
+        best = trend.sort_values("rel_mae").iloc[0]
+        lines.append(f"trending: lowest MAE ratio to naive of any model: {best['model']} "
+                     f"{best['rel_mae']:.2f}")
+    return "\n".join(lines)
 
 
 def short_series_text(series: pd.DataFrame, *, min_obs: int = 3,
@@ -229,6 +231,16 @@ def findings(headline: pd.DataFrame, study: Study = DEFAULT_STUDY) -> list[str]:
         items.append(f"Against their own ambitions in {school_year(ty - 1)}: " + ", ".join(
             f"{r.level} {percent(r.observed_year_before)} (ambition {percent(r.own_target)})"
             for r in amb.itertuples()) + ".")
+    later = headline.loc[headline["p_until"].notna().to_numpy()]
+    if len(later):
+        items.append(f"With all data, the probability of at least {pct} in "
+                     f"{school_year(study.until)} is " + ", ".join(
+                         f"{r.level} {probability_text(r.p_until, r.likely_status)}"
+                         for r in later.itertuples()) + f"; the first year in which {pct} or "
+                     "more is more likely than not: " + ", ".join(
+                         f"{r.level} {likely_year_text(r.first_likely_year, r.at_target_since, r.p_horizon, horizon=study.horizon)}"
+                         for r in later.itertuples())
+                     + " (a probability per year, not a forecast of when it is reached).")
     need = headline.loc[(headline["extra_pp_per_year"] > 0).to_numpy(dtype=bool, na_value=False)]
     if len(need):
         items.append(f"Reaching {pct} in {ty} from {study.start} would have needed, on top of "

@@ -1,0 +1,68 @@
+"""The two-set evaluation: sets, the trending windows, scores and the goals."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import tpforecast as tp
+from tpforecast.forecasting import calibration_sets, evaluation_goals
+from tpforecast.forecasting.evaluation import EVALUATION_SETS, trend_t
+
+
+def test_trend_t_is_the_ols_t_statistic():
+    years = np.arange(2010, 2016)
+    shares = np.array([.20, .22, .21, .24, .25, .27])
+    x = np.log(shares / (1 - shares))
+    fit = stats.linregress(years, x)
+    assert trend_t(years, shares) == pytest.approx(fit.slope / fit.stderr)
+    assert trend_t(years[:2], shares[:2]) == 0.0
+
+
+def test_calibration_sets_are_national_monitor_and_regional_duo(bundled_series):
+    sets = calibration_sets(bundled_series)
+    nat = sets.loc[sets["kind"] == "national"]
+    reg = sets.loc[sets["kind"] == "regional"]
+    assert (nat["region"] == "NL").all() and (nat["origin"] == "published").all()
+    assert nat["canonical"].all()
+    assert (reg["region"] != "NL").all() and (reg["origin"] == "duo").all()
+    assert set(reg["level"]) == {"havo", "vwo", "vmbo_bb", "vmbo_kb", "vmbo_gl", "vmbo_tl",
+                                 "mbo", "hbo", "wo"}  # no pools of other levels
+    assert not reg["indicator"].str.endswith("_benchmarked").any()
+    counts = sets.groupby(["kind", "indicator", "level", "region", "sex"])["share"].count()
+    assert counts.min() >= 5 and set(sets["sex"]) == {"all"}
+
+
+@pytest.fixture(scope="module")
+def evaluation(bundled_series):
+    return tp.two_set_evaluation(bundled_series, models=["calibrated", "drift"], progress=False)
+
+
+def test_evaluation_layout(evaluation):
+    assert list(pd.unique(evaluation["set"])) == list(EVALUATION_SETS)
+    assert set(evaluation["model"]) == {"naive", "calibrated", "drift"}  # naive always added
+    per_h = evaluation.loc[evaluation["horizon"].notna()]
+    assert set(per_h["horizon"]) == {1, 2, 3, 4, 5}
+    pooled = evaluation.loc[evaluation["horizon"].isna()].set_index(["set", "model"])
+    assert (pooled.xs("naive", level="model")["rel_mae"] == 1).all()
+    # the default's median is the last value: the same point forecast as naive
+    assert np.allclose(pooled.xs("calibrated", level="model")["rel_mae"], 1.0)
+    # the trending windows are a subset of the regional ones
+    assert pooled.loc[("trending", "naive"), "n"] < pooled.loc[("regional", "naive"), "n"]
+    for c in ["coverage_80", "coverage_95"]:
+        assert evaluation[c].between(0, 1).all()
+
+
+def test_goals_are_judged_with_their_numbers(evaluation):
+    goals = evaluation_goals(evaluation).set_index(["goal", "set"])
+    assert goals.loc[("coverage", "national"), "met"] == (
+        0.75 <= goals.loc[("coverage", "national"), "lowest"]
+        and goals.loc[("coverage", "national"), "highest"] <= 0.85)
+    assert goals.loc[("accuracy", "regional"), "met"]
+    # no model gets 10% below naive on the trending windows: the goal is shown short
+    assert not goals.loc[("trend", "trending"), "met"]
+    assert goals.loc[("trend", "trending"), "values"] == "1.00"
+    drift = evaluation_goals(evaluation, models="drift").set_index(["goal", "set"])
+    assert not drift.loc[("accuracy", "national"), "met"]
