@@ -24,7 +24,8 @@ def run(*argv: str) -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-@pytest.mark.parametrize("command", ["data build", "forecast", "reach", "backtest", "scenarios",
+@pytest.mark.parametrize("command", ["data build", "calibrate", "forecast", "reach",
+                                     "probability", "evaluate", "backtest", "scenarios",
                                      "report"])
 def test_every_subcommand_has_help(command):
     code, out, _ = run(*command.split(), "--help")
@@ -83,6 +84,27 @@ def test_backtest_score():
     assert {"mae_pp", "mase", "coverage_80"} <= set(df.columns)
 
 
+def test_probability_per_year_against_own_targets():
+    code, out, err = run("probability", "--level", "mbo", "--targets", "--until", "2030")
+    assert code == 0, err
+    df = pd.read_csv(io.StringIO(out))
+    assert set(df["target"]) == {0.40, 0.30}  # mbo's goal and its 30% ambition
+    assert df["year"].max() == 2030
+    observed = df.loc[df["status"] == "observed"]
+    assert set(observed["p_target"]) <= {0.0, 1.0}
+    assert df.loc[df["status"] == "ok", "p_target"].between(0, 1).all()
+
+
+def test_calibrate_writes_the_files_elsewhere(tmp_path):
+    code, out, err = run("calibrate", "--out", str(tmp_path))
+    assert code == 0, err
+    assert "national" in out and "regional" in out
+    from tpforecast.paths import data_dir
+
+    assert (tmp_path / "calibration.csv").read_bytes() == (
+        data_dir() / "calibration.csv").read_bytes()
+
+
 def test_report_help_names_the_study_option():
     code, out, _ = run("report", "--help")
     assert code == 0 and "--study" in out
@@ -126,5 +148,6 @@ def test_installed_entry_point(tmp_path):
 
 def test_parser_lists_all_subcommands():
     text = build_parser().format_help()
-    for name in ["data", "forecast", "reach", "backtest", "scenarios", "report"]:
+    for name in ["data", "calibrate", "forecast", "reach", "probability", "evaluate",
+                 "backtest", "scenarios", "report"]:
         assert name in text

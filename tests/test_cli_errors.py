@@ -82,6 +82,13 @@ CASES = [
     ("reach --targets {targets_pct.csv}", "target"),
     ("reach --targets --level havo --region Overijssel", "the targets cover"),
     ("reach --level havo --indicator nope", "nope"),
+    # calibrate, probability, evaluate
+    ("calibrate --out {a_file}/cal", "a file is in the way"),
+    ("probability --target 1.5", "target must be a fraction in (0, 1)"),
+    ("probability --until 1800", "until must be"),
+    ("probability --level nope", "unknown level nope"),
+    ("evaluate --models prophet", "prophet"),
+    ("evaluate --seed -1", "seed must be a non-negative whole number"),
     # backtest
     ("backtest --min-train 100", "the longest series"),
     ("backtest --min-train 1", "min_train must be"),
@@ -130,7 +137,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, needle):
 def test_every_subcommand_is_covered():
     commands = {" ".join(c[0].split()[:2]) if c[0].startswith("data") else c[0].split(" ")[0]
                 for c in CASES}
-    assert {"data build", "forecast", "reach", "backtest", "scenarios", "report"} <= commands
+    assert {"data build", "calibrate", "forecast", "reach", "probability", "evaluate",
+            "backtest", "scenarios", "report"} <= commands
     assert len(CASES) >= 50
 
 

@@ -117,11 +117,15 @@ def test_no_branching_on_message_text():
 
 RUNNERS = [tp.forecast, tp.reachability, tp.reachability_combined, tp.backtest, tp.hindcast,
            tp.required_acceleration, tp.years_to_target, tp.run_scenarios,
-           tp.acceleration_table]
-TABLES = [tp.headline_table, tp.report.own_target_reachability, tp.report.when_reached]
+           tp.acceleration_table, tp.probability_by_year, tp.two_set_evaluation]
+TABLES = [tp.headline_table, tp.report.own_target_reachability, tp.report.when_reached,
+          tp.report.vintage_comparison]
 SAME_DEFAULT = {"seed": study.SEED, "n_paths": study.N_PATHS, "intervals": study.INTERVALS,
                 "target": study.TARGET, "year": study.TARGET_YEAR, "horizon": study.HORIZON,
                 "progress": None, "until": study.UNTIL}
+#: A table per year up to the first-passage horizon (issue 11: ``until=2040``), not the
+#: forecast tables' last year.
+OWN_DEFAULT = {"probability_by_year": {"until": study.HORIZON}}
 
 
 @pytest.mark.parametrize("fn", RUNNERS + TABLES, ids=lambda f: f.__name__)
@@ -133,7 +137,10 @@ def test_runner_signature(fn):
     assert not [p.name for p in rest if p.name.startswith("_")]
     assert "model" not in {p.name for p in rest}, "the keyword is `models`"
     for p in rest:
-        if p.name in SAME_DEFAULT:
+        own = OWN_DEFAULT.get(fn.__name__, {})
+        if p.name in own:
+            assert p.default == own[p.name], p.name
+        elif p.name in SAME_DEFAULT:
             assert p.default == SAME_DEFAULT[p.name], p.name
         if p.name == "levels":  # education levels, never interval coverage
             assert "str" in str(p.annotation), p.annotation

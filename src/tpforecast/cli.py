@@ -1,6 +1,7 @@
 """The ``tpforecast`` command line.
 
-Subcommands: ``data build``, ``forecast``, ``reach``, ``backtest``, ``scenarios``, ``report``.
+Subcommands: ``data build``, ``calibrate``, ``forecast``, ``reach``, ``probability``,
+``backtest``, ``evaluate``, ``scenarios``, ``report``.
 Results go to stdout as CSV (or JSON with ``--format json``), or to a file with ``--out``.
 User errors (a bad file, an unknown level, a bad option) print one clear line on stderr and exit
 with status 2, without a traceback.
@@ -17,7 +18,7 @@ from typing import Any, NoReturn
 import pandas as pd
 
 from tpforecast.errors import TpError
-from tpforecast.study import INTERVALS, SEED, TARGET, TARGET_YEAR, UNTIL
+from tpforecast.study import HORIZON, INTERVALS, SEED, TARGET, TARGET_YEAR, UNTIL
 
 __all__ = ["build_parser", "main"]
 
@@ -122,6 +123,45 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
     with pd.option_context("display.width", 120, "display.max_rows", 500):
         print(summary.to_string(index=False))
     print(f"\n{int(summary['series'].sum())} series, {int(summary['rows'].sum())} rows written.")
+    if args.out is None:  # the default model's calibration follows the project's data
+        _print_calibration()
+    else:
+        print(f"(the default model's calibration was not refreshed: run `tpforecast calibrate` "
+              f"on the project's data after copying {args.out} there)")
+    return 0
+
+
+def _print_calibration(folder: str | None = None) -> None:
+    from tpforecast.forecasting.calibration import calibrate
+
+    files = calibrate(folder=folder)
+    with pd.option_context("display.width", 120):
+        print(files.table[["kind", "horizon", "q80", "q95", "n_scores", "n_series"]].to_string(
+            index=False))
+    print("wrote " + ", ".join(str(p) for p in files.paths))
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    if args.out:
+        from tpforecast.report.output import ensure_folder
+
+        ensure_folder(args.out)
+    _print_calibration(args.out)
+    return 0
+
+
+def _cmd_probability(args: argparse.Namespace) -> int:
+    from tpforecast.forecasting import probability_by_year
+
+    _emit(probability_by_year(_selected(args), target=_target(args), until=args.until,
+                              as_of=args.as_of, models=_models(args), seed=args.seed), args)
+    return 0
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    from tpforecast.forecasting import two_set_evaluation
+
+    _emit(two_set_evaluation(models=args.models, seed=args.seed), args)
     return 0
 
 
@@ -233,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", help="output data directory (default the project's data/)")
     build.set_defaults(func=_cmd_data_build)
 
+    cal = sub.add_parser("calibrate", help="recompute the default model's calibration from the "
+                         "bundled series (data/calibration.csv, data/calibration_scores.csv)")
+    cal.add_argument("--out", help="write the two files here (default the project's data/, "
+                     "which also refreshes data/datapackage.json)")
+    cal.set_defaults(func=_cmd_calibrate)
+
     fc = _runner(sub, "forecast", "forecast shares with prediction intervals", _cmd_forecast)
     fc.add_argument("--until", type=int, default=UNTIL, help=f"last year to forecast ({UNTIL})")
     fc.add_argument("--intervals", type=_int_list, default=list(INTERVALS),
@@ -251,6 +297,22 @@ def build_parser() -> argparse.ArgumentParser:
     reach.add_argument("--as-of", type=int,
                        help="use only data up to this year (2015: what 2016 could know)")
 
+    pr = _runner(sub, "probability", "P(share at or above a target) per series and year",
+                 _cmd_probability)
+    pr.add_argument("--target", type=_fraction, default=TARGET,
+                    help=f"target share, e.g. 0.40 or 40%% (default {TARGET:g})")
+    pr.add_argument("--targets", nargs="?", const="bundled",
+                    help="each level's own targets from a targets CSV (no value: the bundled "
+                         "data/targets.csv)")
+    pr.add_argument("--until", type=int, default=HORIZON, help=f"last year ({HORIZON})")
+    pr.add_argument("--as-of", type=int, help="use only data up to this year")
+
+    ev = sub.add_parser("evaluate", help="the two-set evaluation of the models (national and "
+                        "regional series, horizons 1-5)")
+    _add_models(ev)
+    _add_output(ev)
+    ev.set_defaults(func=_cmd_evaluate)
+
     bt = _runner(sub, "backtest", "rolling-origin backtest (and its scores)", _cmd_backtest)
     bt.add_argument("--horizons", type=_horizons, default=list(range(1, 7)),
                     help="forecast horizons, e.g. 1-6 or 3,4,5 (default 1-6)")
@@ -268,8 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--out", default="reports", help="output directory (default reports/)")
     rep.add_argument("--study", help="study settings file (default data/study.yml)")
     rep.add_argument("--seed", type=int, help="random seed (default: the study's)")
-    rep.add_argument("--readme", help="also refresh the headline table in this README "
-                     "(between <!-- headline:start --> and <!-- headline:end -->)")
+    rep.add_argument("--readme", help="also refresh the headline, acceleration and evaluation "
+                     "tables in this README (between <!-- NAME:start --> and <!-- NAME:end -->)")
     rep.set_defaults(func=_cmd_report)
     return parser
 

@@ -66,3 +66,15 @@ def test_goals_are_judged_with_their_numbers(evaluation):
     assert goals.loc[("trend", "trending"), "values"] == "1.00"
     drift = evaluation_goals(evaluation, models="drift").set_index(["goal", "set"])
     assert not drift.loc[("accuracy", "national"), "met"]
+
+
+def test_family_coverage_adds_up_to_the_set(bundled_series, evaluation):
+    fam = tp.forecasting.family_coverage(bundled_series)
+    pooled = evaluation.loc[evaluation["horizon"].isna() & (evaluation["model"] == "calibrated")]
+    for s in ("national", "regional"):
+        one = fam.loc[fam["set"] == s]
+        weighted = float((one["coverage_80"] * one["n"]).sum() / one["n"].sum())
+        row = pooled.loc[pooled["set"] == s].iloc[0]
+        assert weighted == pytest.approx(float(row["coverage_80"]))
+        assert int(one["n"].sum()) == int(row["n"])
+    assert {"havo", "vwo", "vmbo", "mbo", "ho"} <= set(fam["family"])

@@ -68,6 +68,17 @@ def test_plot_reachability():
         "p <1%", "p >99%"}
 
 
+def test_plot_reachability_keeps_rows_without_projection():
+    data = synthetic_one_series()
+    short = data.assign(level="wo").head(2)
+    with pytest.warns(tp.forecasting.series.SkippedSeriesWarning):
+        reach = tp.reachability(pd.concat([data, short]), target=0.40, year=2020,
+                                models="drift")
+    ax = tp.plot_reachability(reach)
+    assert {t.get_text() for t in ax.get_yticklabels()} == {"mbo", "wo"}
+    assert any(t.get_text() == "no projection: too few points" for t in ax.texts)
+
+
 def test_plot_reachability_rejects_other_frames():
     with pytest.raises(TpModelError, match="lacks column"):
         tp.plot_reachability(pd.DataFrame({"median": [0.3]}))

@@ -15,8 +15,8 @@ import pytest
 from tpforecast.report.build import build_report
 
 ROOT = Path(__file__).resolve().parents[2]
-FIGURES = ["headline", "hindcast", "series", "forecast_mbo", "forecast_havo", "forecast_ho", "scenarios",
-           "oost"]
+FIGURES = ["headline", "vintages", "hindcast", "series", "probability", "forecast_mbo",
+           "forecast_havo", "forecast_ho", "scenarios", "oost"]
 
 
 pytestmark = pytest.mark.slow
@@ -61,10 +61,10 @@ def test_report_is_reproducible_and_committed(report):
         ROOT / "reports" / "figures" / "headline.svg").read_bytes()
 
 
-def test_readme_shows_the_headline_and_acceleration_tables_and_figure():
+def test_readme_shows_the_headline_acceleration_and_evaluation_tables_and_figure():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     summary = (ROOT / "reports" / "summary.md").read_text(encoding="utf-8")
-    for name in ["headline", "acceleration"]:
+    for name in ["headline", "acceleration", "evaluation"]:
         block = readme.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
         assert block.strip() and block.strip() in summary, name
     assert "reports/figures/headline.png" in readme

@@ -68,19 +68,30 @@ def test_acceleration_and_pace(acceleration):
         row = acceleration[level]
         assert (f16, f18, f20) == (row["from 2016 (pt/yr)"], row["from 2018 (pt/yr)"],
                                    row["from 2020 (pt/yr)"]), level
-        assert pace == row["40% at +1 pt/yr"], level
+        assert pace == row["40% first reached at +1 pt/yr (median year)"], level
     later = re.findall(r"^(\w+) at \+1 point/year, 40% reached: (.+)$",
                        _printed("06_beyond_2020"), flags=re.M)
     shared = [(lv, pace) for lv, pace in later if lv in acceleration]
     assert len(shared) == 8
-    assert all(pace == acceleration[lv]["40% at +1 pt/yr"] for lv, pace in shared)
+    assert all(pace == acceleration[lv]["40% first reached at +1 pt/yr (median year)"]
+               for lv, pace in shared)
 
 
-def test_when_reached_on_current_trends(headline):
-    lines = re.findall(r"^(\w+): now (\S+) \((\S+)\); 40% reached: (.+?)(?:; its|$)",
+def test_probability_per_year_on_current_trends(headline):
+    """Notebook 6's probability per year of 40% and the headline's P in 2030 and first year
+    with P >= 50% are the same facts in the same words."""
+    lines = re.findall(r"^(\w+): P\(at least 40%\) (.+?); first year with P >= 50%: (.+)$",
                        _printed("06_beyond_2020"), flags=re.M)
     shared = [line for line in lines if line[0] in headline]
     assert len(shared) == 8
-    for level, share, _, reached in shared:
-        assert share == headline[level]["last share"], level
-        assert reached == headline[level]["40% reached (median year)"], level
+    for level, per_year, first in shared:
+        p2030 = re.search(r"2030 (\S+?)(?:,|$)", per_year).group(1)
+        assert p2030 == headline[level]["P(40%+ in 2030), all data"], level
+        assert first == headline[level]["first year with P(40%+) >= 50%"], level
+
+
+def test_no_first_passage_year_is_worded_as_a_forecast(summary):
+    """The headline says probabilities per year; no "reached (median year)" column and no
+    "(80%: from ...)" range that reads like a chance."""
+    assert "reached (median year)" not in summary.split("## What acceleration")[0]
+    assert "80%: from" not in summary and "after 2040 (80%" not in summary

@@ -297,6 +297,9 @@ def _stage(out: Path, staged: Path) -> None:
     home = data_dir()
     if out.resolve() != home.resolve():
         shutil.copyfile(home / "targets.csv", staged / "targets.csv")
+        for name in ("calibration.csv", "calibration_scores.csv"):  # `tpforecast calibrate`
+            if (home / name).exists():
+                shutil.copyfile(home / name, staged / name)
         (staged / "mappings").mkdir(parents=True, exist_ok=True)
         for path in (home / "mappings").glob("*.csv"):
             if not path.stem.endswith("_province"):  # those are derived below

@@ -24,7 +24,11 @@ from tpforecast.forecasting.combined import (
     latest_totals,
     reachability_combined,
 )
-from tpforecast.forecasting.evaluation import evaluation_goals, two_set_evaluation
+from tpforecast.forecasting.evaluation import (
+    evaluation_goals,
+    family_coverage,
+    two_set_evaluation,
+)
 from tpforecast.forecasting.forecast import forecast
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.hindcast import (
@@ -60,6 +64,7 @@ __all__ = [
     "combined_share",
     "drop_short_series",
     "evaluation_goals",
+    "family_coverage",
     "fill_implied_totals",
     "first_passage",
     "first_year_with",

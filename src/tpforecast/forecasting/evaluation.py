@@ -30,10 +30,10 @@ from tpforecast.forecasting.calibration import MIN_TRAIN, calibration_sets
 from tpforecast.forecasting.series import KEY
 from tpforecast.models import DEFAULT_MODEL, available_models
 from tpforecast.options import check_options
-from tpforecast.study import N_PATHS, SEED
+from tpforecast.study import INTERVALS, N_PATHS, SEED
 
 __all__ = ["COVERAGE_BAND", "EVALUATION_SETS", "GOALS", "TREND_GAIN", "evaluation_goals",
-           "trend_t", "two_set_evaluation"]
+           "family_coverage", "trend_t", "two_set_evaluation"]
 
 #: The row groups of the evaluation, in order.
 EVALUATION_SETS: tuple[str, ...] = ("national", "regional", "trending")
@@ -110,7 +110,7 @@ def two_set_evaluation(
     series: pd.DataFrame | None = None,
     *,
     models: str | Sequence[str] | None = None,
-    intervals: Sequence[int] = (80, 95),
+    intervals: Sequence[int] = INTERVALS,
     seed: int = SEED,
     n_paths: int = N_PATHS,
     progress: bool | None = None,
@@ -209,3 +209,39 @@ def evaluation_goals(evaluation: pd.DataFrame, *, models: str = DEFAULT_MODEL) -
                           "lowest": float(np.min(vals)) if vals.size else np.nan,
                           "highest": float(np.max(vals)) if vals.size else np.nan,
                           "met": met, "goal_text": GOALS[g]} for g, s, vals, met in rows])
+
+
+def family_coverage(
+    series: pd.DataFrame | None = None,
+    *,
+    models: str = DEFAULT_MODEL,
+    seed: int = SEED,
+    n_paths: int = N_PATHS,
+) -> pd.DataFrame:
+    """Coverage of a model's 80% intervals per set and level family, pooled over horizons
+    1-5 (the same backtests as :func:`two_set_evaluation`): calibrated on average is not
+    calibrated per level.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``set, family, model, n, n_series, coverage_80, coverage_95``.
+    """
+    from tpforecast.data.loaders import load_series
+    from tpforecast.models.calibration import families_of
+
+    seed, n_paths = check_options(seed=seed, n_paths=n_paths)
+    sets = calibration_sets(load_series() if series is None else series)
+    bt = backtest(sets.drop(columns="kind"), models=models, horizons=HORIZONS,
+                  min_train=MIN_TRAIN, seed=seed, n_paths=n_paths, progress=False)
+    bt = bt.loc[(bt["status"] == "ok").to_numpy()].copy()
+    bt["set"] = np.where(bt["region"] == "NL", "national", "regional")
+    bt["family"] = ["/".join(families_of(lv)) for lv in bt["level"]]
+    y = bt["actual"].astype(float)
+    bt["_in80"] = ((bt["lo_80"] <= y) & (y <= bt["hi_80"])).astype(float)
+    bt["_in95"] = ((bt["lo_95"] <= y) & (y <= bt["hi_95"])).astype(float)
+    g = bt.groupby(["set", "family", "model"], sort=True)
+    out = pd.DataFrame({"n": g.size(), "n_series": g[KEY].apply(
+        lambda d: len(d.drop_duplicates())), "coverage_80": g["_in80"].mean(),
+        "coverage_95": g["_in95"].mean()}).reset_index()
+    return out.astype({"n": "Int64", "n_series": "Int64"})

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
-from tpforecast.formatting import percent
+from tpforecast.formatting import percent, school_year
 from tpforecast.plotting.style import (
     FIGSIZE,
     PALETTE,
@@ -113,12 +113,13 @@ def plot_forecast(
             ax.axhline(float(target), color=PALETTE["target"], lw=1.2, ls="-",
                        label=f"target {percent(target)}")
         if target_year is not None:
-            ax.axvline(float(target_year), color=PALETTE["target"], lw=0.8, ls=":")
+            ax.axvline(float(target_year), color=PALETTE["target"], lw=0.8, ls=":",
+                       label=f"target year {school_year(target_year)}")
         percent_axis(ax, "y")
         ax.set_xlabel("school year (start)")
         ax.set_ylabel("share choosing technique")
         ax.set_title(title or series_title(key))
-        ax.legend(loc="best", fontsize=8, frameon=False)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
         if source is not False:
             caption(ax, source if isinstance(source, str) else f"{source_text(data)}. Model: "
                     f"{model}; bands: {', '.join(f'{lv}%' for lv in intervals)} prediction "

@@ -11,7 +11,13 @@ from tpforecast.errors import TpModelError
 from tpforecast.formatting import percent, probability, school_year
 from tpforecast.plotting.style import FIGSIZE, PALETTE, caption, new_axes, percent_axis, style
 
-__all__ = ["plot_hindcast", "plot_reachability", "probability_label"]
+__all__ = ["NO_PROJECTION", "plot_hindcast", "plot_reachability", "probability_label"]
+
+#: Why a row of a reachability frame has no projection, for figure labels (by ``status``).
+NO_PROJECTION: dict[str, str] = {
+    "too_short": "too few points", "no_data": "no data up to the cut-off",
+    "fit_failed": "the model could not be fitted", "not_observed": "target year not observed",
+    "no_target": "no target for this series", "no_years": "no year to forecast"}
 
 
 def probability_label(p: Any) -> str:
@@ -35,7 +41,8 @@ def plot_reachability(
     ----------
     reach
         Output of :func:`~tpforecast.forecasting.reachability` (one model; rows are drawn
-        top to bottom in the order given; rows without a projection are left out).
+        top to bottom in the order given; a row without a projection stays, with a text
+        saying why, e.g. too few points).
     ax
         Axes to draw on; default a new figure.
     label
@@ -56,11 +63,14 @@ def plot_reachability(
     if missing:
         raise TpModelError(f"reach lacks column(s) {', '.join(missing)}; pass reachability()")
     r = reach
-    if "status" in r.columns:
-        r = r.loc[r["status"].isin(["ok", "observed"]).to_numpy()]
     if r.empty:
         raise TpModelError("reach is empty: nothing to plot")
+    if "status" in r.columns and not r["status"].isin(["ok", "observed"]).any():
+        raise TpModelError("reach has no projection to plot (every row: "
+                           f"{', '.join(sorted(set(r['status'])))})")
     r = r.reset_index(drop=True)
+    has = r["status"].isin(["ok", "observed"]).to_numpy() if "status" in r.columns \
+        else np.ones(len(r), dtype=bool)
     names = r[[c.strip() for c in label.split("/")]].astype(str).agg("/".join, axis=1).tolist()
     ypos = np.arange(len(r))[::-1].astype(float)
     median, lo, hi, tgt = (r[c].to_numpy(dtype=float, na_value=np.nan)
@@ -68,14 +78,20 @@ def plot_reachability(
     with style():
         ax = new_axes(ax, (figsize[0], max(figsize[1], 0.45 * len(r) + 1.5)))
         err = np.vstack([np.clip(median - lo, 0, None), np.clip(hi - median, 0, None)])
-        ax.errorbar(median, ypos, xerr=err, fmt="o", color=PALETTE["model"],
+        ax.errorbar(median[has], ypos[has], xerr=err[:, has], fmt="o", color=PALETTE["model"],
                     ecolor=PALETTE["model"], elinewidth=2.5, capsize=0, ms=6,
                     label="projection (median, 80% interval)")
         ax.scatter(tgt, ypos, marker="|", s=300, color=PALETTE["target"], linewidths=2.5,
                    label="target", zorder=3)
-        for yv, hv, m, p in zip(ypos, hi, median, r["p_target"], strict=True):
+        for yv, hv, m, p in zip(ypos[has], hi[has], median[has], r.loc[has, "p_target"],
+                                strict=True):
             ax.annotate(probability_label(p), (hv if np.isfinite(hv) else m, yv),
                         xytext=(6, 0), textcoords="offset points", va="center", fontsize=8)
+        for yv, status in zip(ypos[~has], r.loc[~has, "status"], strict=True):
+            # a series without a projection stays in the figure, saying why
+            ax.annotate(f"no projection: {NO_PROJECTION.get(status, status)}", (0.01, yv),
+                        xycoords=("axes fraction", "data"), va="center", fontsize=8,
+                        color="#555555")
         ax.set_yticks(ypos, names)
         percent_axis(ax, "x")
         years = sorted({int(y) for y in r["target_year"].dropna()})
@@ -135,7 +151,11 @@ def plot_hindcast(
     if rows.empty:
         raise TpModelError(f"hindcast has no rows for {year}")
     levels = list(dict.fromkeys(rows["level"]))
-    models = list(dict.fromkeys(rows["model"]))
+    models = list(dict.fromkeys(hindcast["model"].dropna()))
+    # a (level, model) pair without a forecast is shown with its status, never left blank
+    missing = {} if "status" not in hindcast.columns else {
+        (str(r["level"]), str(r["model"])): str(r["status"]) for _, r in hindcast.loc[
+            (hindcast["status"] != "ok").to_numpy()].iterrows()}
     colours = dict(zip(models, PALETTE["cycle"] * 3, strict=False))
     nc = min(ncols, len(levels))
     nrows = -(-len(levels) // ncols)
@@ -145,6 +165,15 @@ def plot_hindcast(
         for ax, level in zip(axes.flat, levels, strict=False):
             _hindcast_panel(ax, rows.loc[(rows["level"] == level).to_numpy()].set_index("model"),
                             models, colours, target)
+            for i, model in enumerate(models):
+                if (level, model) in missing:
+                    ax.text(i, 0.5, NO_PROJECTION.get(missing[level, model], "no forecast"),
+                            transform=ax.get_xaxis_transform(), rotation=90, ha="center",
+                            va="center", fontsize=7, color="#666666")
+            if rows.loc[(rows["level"] == level).to_numpy(), "actual"].isna().all():
+                ax.text(0.5, 0.02, f"no value published for {school_year(year)}",
+                        transform=ax.transAxes, ha="center", va="bottom", fontsize=7,
+                        color="#666666")
             ax.set_title(level)
         for ax in list(axes.flat)[len(levels):]:
             ax.set_visible(False)

@@ -153,13 +153,13 @@ def plot_series(
         from matplotlib.ticker import MaxNLocator
 
         percent_axis(ax, "y")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
         ax.set_xlabel("school year (start)")
         ax.set_ylabel("share choosing technique")
         regions = sorted(set(k[2] for k in keys))
         ax.set_title(title or f"Share choosing technique ({', '.join(regions)})")
         if legend:
-            many = len(ax.get_legend_handles_labels()[1]) > 5
+            many = len(ax.get_legend_handles_labels()[1]) > 4
             ax.legend(**({"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)} if many
                          else {"loc": "best"}), fontsize=8, frameon=False)
         if source is not False:

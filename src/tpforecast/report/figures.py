@@ -28,7 +28,7 @@ from tpforecast.forecasting import (
 )
 from tpforecast.formatting import percent, school_year
 from tpforecast.models import DEFAULT_MODEL
-from tpforecast.report.headline import headline_series
+from tpforecast.report.headline import HEADLINE_LEVELS, headline_series
 from tpforecast.report.regions import OOST_REGIONS, regional_comparison
 from tpforecast.report.vintages import vintage_comparison
 from tpforecast.scenarios import load_scenarios, run_scenarios
@@ -166,7 +166,8 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             "last value, with intervals calibrated on the errors of such forecasts in rolling "
             "backtests up to today: the widths use errors the 2016 plans could not know).",
             lambda: plotting.plot_reachability(
-                reachability(nl, **goal, as_of=study.as_of, **run).sort_values("level"),
+                reachability(nl, **goal, as_of=study.as_of, **run).sort_values(
+                    "level", key=lambda s: s.map(HEADLINE_LEVELS.index)),
                 title=f"P({pct} in {sy}), with the data known in {study.as_of + 1}")),
         ReportFigure(
             "vintages", f"As seen in {study.as_of + 1}: the data of the time and today's "
@@ -207,7 +208,9 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             figs.append(ReportFigure(
                 f"forecast_{level}", f"Forecast: {level}",
                 f"Observed {level} share and the {DEFAULT_MODEL} forecast with 80% and 95% "
-                f"prediction intervals; the line is the {pct} goal.",
+                f"prediction intervals; the line is the {pct} goal. The bands widen every year, "
+                "in steps 3-5 years ahead where the calibration's factors (learned per horizon "
+                "from past errors) step up.",
                 lambda one=one: plotting.plot_forecast(
                     one, forecast(one, until=study.until, **run), target=study.target,
                     target_year=study.target_year)))

@@ -7,8 +7,10 @@ never typed in; every number goes through :mod:`tpforecast.formatting`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tpforecast.formatting import (
@@ -23,7 +25,8 @@ from tpforecast.formatting import (
 )
 
 __all__ = ["TOO_FEW_STATUSES", "acceleration_display", "evaluation_display", "goals_display",
-           "headline_display", "likely_year_text", "probability_text", "vintage_display"]
+           "headline_display", "likely_year_text", "probability_display", "probability_text",
+           "vintage_display"]
 
 #: Statuses of a series too short to answer (shown as "n/a (too few points)").
 TOO_FEW_STATUSES = ("too_short", "no_data")
@@ -99,7 +102,7 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
     shown["last share"] = [percent(v) for v in first["last_share"]]
     r0 = first.iloc[0]
     target = "target" if is_na(r0["target"]) else percent(r0["target"])
-    shown[f"{target} at {float(r0['pace_pp_per_year']):+g} pt/yr"] = [
+    shown[f"{target} first reached at {float(r0['pace_pp_per_year']):+g} pt/yr (median year)"] = [
         year_range(r.pace_first_year, r.pace_first_year_lo, r.pace_first_year_hi,
                    horizon=horizon, since=r.pace_at_target_since,
                    too_few=r.pace_status in TOO_FEW_STATUSES)
@@ -173,5 +176,32 @@ def vintage_display(comparison: pd.DataFrame) -> pd.DataFrame:
                 if r["status"] in ("ok", "observed") else
                 "too few points" if r["status"] == "too_short" else "no series")
         row[f"published {school_year(int(r0['target_year']))}"] = percent(g["observed"].iloc[0])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def probability_display(probabilities: pd.DataFrame, *, years: Sequence[int],
+                        horizon: int | None = None) -> pd.DataFrame:
+    """:func:`~tpforecast.forecasting.probability_by_year` for people: one row per series and
+    target, P(at or above the target) in ``years`` and the first year with P >= 50%."""
+    from tpforecast.forecasting import first_year_with
+
+    first = first_year_with(probabilities)
+    horizon = int(first["until"].max()) if horizon is None else horizon
+    by = [c for c in ("indicator", "level", "region", "sex", "model", "target", "target_kind")
+          if c in probabilities.columns]
+    rows = []
+    for r in first.itertuples(index=False):
+        sel = np.ones(len(probabilities), dtype=bool)
+        for c in by:
+            sel &= (probabilities[c] == getattr(r, c)).to_numpy(dtype=bool, na_value=False)
+        g = probabilities.loc[sel].set_index("year")["p_target"]
+        kind = getattr(r, "target_kind", "")
+        row = {"level": r.level, "target": f"{kind + ' ' if kind else ''}{percent(r.target)}"}
+        row.update({f"P in {y}": probability(g.get(y, np.nan)) if r.status == "ok"
+                    else TOO_FEW_TEXT for y in years})
+        row["first year with P >= 50%"] = likely_year_text(
+            r.first_likely_year, r.at_target_since, r.p_until, horizon=horizon,
+            too_few=r.status in TOO_FEW_STATUSES)
         rows.append(row)
     return pd.DataFrame(rows)

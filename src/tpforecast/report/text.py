@@ -16,7 +16,12 @@ import pandas as pd
 from tpforecast.forecasting import KEY, series_label, share_counts
 from tpforecast.formatting import is_na, percent, points, school_year, year_range
 from tpforecast.models import DEFAULT_MODEL
-from tpforecast.report.tables import TOO_FEW_STATUSES, likely_year_text, probability_text
+from tpforecast.report.tables import (
+    TOO_FEW_STATUSES,
+    likely_year_text,
+    probability_display,
+    probability_text,
+)
 from tpforecast.study import DEFAULT_STUDY, Study
 
 __all__ = [
@@ -28,6 +33,7 @@ __all__ = [
     "headline_lines",
     "own_target_lines",
     "pace_lines",
+    "probability_lines",
     "regional_lines",
     "short_series_text",
     "students_text",
@@ -156,6 +162,18 @@ def when_lines(when: pd.DataFrame) -> str:
                         f"{_reached(r, r['horizon'])}" for r in rows if r["goal"] == "own")
         lines.append(line)
     return "\n".join(lines)
+
+
+def probability_lines(probabilities: pd.DataFrame, *, years: Sequence[int]) -> str:
+    """Per series and target of :func:`~tpforecast.forecasting.probability_by_year`: the
+    probability of at least the target in ``years`` and the first year with P >= 50% (a
+    probability per year, never a first-passage year)."""
+    shown = probability_display(probabilities, years=years)
+    return "\n".join(
+        f"{r['level']}: P(at least {r['target']}) " + ", ".join(
+            f"{y} {r[f'P in {y}']}" for y in years)
+        + f"; first year with P >= 50%: {r['first year with P >= 50%']}"
+        for _, r in shown.iterrows())
 
 
 def pace_lines(pace: pd.DataFrame, *, horizon: int = DEFAULT_STUDY.horizon) -> str:
