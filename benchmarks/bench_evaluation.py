@@ -27,7 +27,8 @@ import pandas as pd
 
 import tpforecast as tp
 from tpforecast.forecasting import evaluation_goals
-from tpforecast.report.build import EVALUATION_NOTE, evaluation_markdown
+from tpforecast.report.build import evaluation_markdown
+from tpforecast.report.text import evaluation_note
 
 OUT = Path(__file__).resolve().parent / ".results"
 
@@ -42,7 +43,8 @@ def main() -> pd.DataFrame:
     OUT.mkdir(exist_ok=True)
     evaluation.to_csv(OUT / "evaluation.csv", index=False)
     text = evaluation_markdown(evaluation)
-    (OUT / "evaluation.md").write_text(f"{text}\n\n{EVALUATION_NOTE}\n", encoding="utf-8")
+    (OUT / "evaluation.md").write_text(f"{text}\n\n{evaluation_note(evaluation)}\n",
+                                       encoding="utf-8")
     print(text)
     goals = evaluation_goals(evaluation)
     print(f"\ntwo-set evaluation of {evaluation['model'].nunique()} models: {seconds:.1f} s; "

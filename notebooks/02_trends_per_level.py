@@ -16,6 +16,9 @@ REGION = "NL"
 FAN_LEVELS = ["havo", "mbo", "wo"]
 FAN_MODELS = ["calibrated", "drift"]
 WIDTH_LEVEL = "havo"
+# the evaluation's models: all but the slow state-space trend models and the ensemble (see below)
+EVAL_MODELS = ["naive", "drift", "linear", "logit_linear", "glm_binomial", "local_level",
+               "calibrated"]
 
 # %%
 import pandas as pd
@@ -107,19 +110,25 @@ bands.assign(width_80_pp=100 * (bands["hi_80"] - bands["lo_80"]))[
 # those whose training slope is significant (|t| at the 90% level, from the training data
 # only). The default is scored with its calibration rebuilt **without the evaluated level
 # family** (all havo series when a havo series is evaluated, national and regional: series
-# of one family share shocks), so it is never judged on its own errors. This runs the full
-# evaluation of all ten models (about 15 seconds), not a reduced variant.
+# of one family share shocks), so it is never judged on its own errors.
+#
+# This notebook runs a **reduced but honest variant** (`EVAL_MODELS`): the default, naive, the
+# closed-form trend models, the binomial GLM and the local level (the old default), on exactly
+# the windows of the full evaluation (about 6 seconds). The damped trend, the local linear
+# trend and the ensemble add about 8 seconds of statsmodels fits; their rows are in the README
+# table, which `make report` writes with the same function for all ten models, and they do no
+# better (1.2 to 2.2 times the naive error).
 
 # %%
-evaluation = tp.two_set_evaluation(series, seed=study.seed, n_paths=study.n_paths,
-                                   progress=False)
+evaluation = tp.two_set_evaluation(series, models=EVAL_MODELS, seed=study.seed,
+                                   n_paths=study.n_paths, progress=False)
 rp.evaluation_display(evaluation)
 
 # %% [markdown]
 # Cover: share of held-out points inside the 80% interval at horizons 1 to 5 (goal 0.75-0.85),
 # and the 95% interval pooled. MAE in points with its ratio to naive on the same points. IS80:
 # the 80% interval score in points (width plus a penalty for misses; lower is better).
-# `-`: the model cannot fit windows that short (damped needs 8 points, local_linear 6).
+# `n/a`: no forecast at all (glm_binomial needs counts; the national series have none).
 #
 # ## The goals of the default
 
@@ -155,12 +164,14 @@ print(rp.diagnostics_text(diag))
 # ## What this means
 #
 # On these series *nothing beats "no change"* as a point forecast, on either set and at any
-# horizon from one to five years: every trend model (drift, linear, logit-linear, damped,
-# local linear trend, the ensemble, the binomial GLM) has 1.2 to 2.6 times the naive error.
+# horizon from one to five years: every trend model here (drift, linear, logit-linear, the
+# binomial GLM) has 1.4 to 2.6 times the naive error, and the slower ones in the README table
+# (damped, local linear trend, the ensemble) 1.2 to 2.2 times.
 # The shares grew until about 2014/15 and then flattened or fell, nationally and in most
 # regions, so trends fitted in a window more often reverse than continue. That holds on the
 # trending regional windows too: the goal of 10% less error than naive there is **not met by
-# any model**; the best, the local level, is 4% better, the default ties naive (ratio 1.00).
+# any model** (of all ten); the best, the local level, is 4% better, the default ties naive
+# (ratio 1.00).
 #
 # What the default adds is honest uncertainty. Its 80% intervals contained 77-83% of the
 # held-out national values and 76-83% of the regional ones at every horizon, inside the

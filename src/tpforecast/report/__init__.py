@@ -35,7 +35,7 @@ _EXPORTS: dict[str, str] = {
     "probability_text": "tables",
     "VIEWS": "vintages", "vintage_comparison": "vintages",
     "acceleration_lines": "text", "combined_text": "text", "diagnostics_text": "text",
-    "evaluation_text": "text", "findings": "text", "headline_lines": "text",
+    "evaluation_note": "text", "evaluation_text": "text", "findings": "text", "more_findings": "text", "headline_lines": "text",
     "own_target_lines": "text", "pace_lines": "text", "probability_lines": "text", "regional_lines": "text",
     "short_series_text": "text", "students_text": "text", "when_lines": "text",
     "women_lines": "text",

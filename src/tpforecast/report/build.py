@@ -30,7 +30,7 @@ from tpforecast.report.tables import (
     headline_display,
     vintage_display,
 )
-from tpforecast.report.text import findings
+from tpforecast.report.text import evaluation_note, findings, more_findings
 from tpforecast.report.vintages import vintage_comparison
 from tpforecast.scenarios import acceleration_table
 from tpforecast.study import Study, load_study
@@ -75,7 +75,7 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
         {"heading": "Is the default honest? Two sets of series, rolling origins",
          "html": _html_table(evaluation_display(evaluation)) + _html_table(
              goals_display(evaluation_goals(evaluation))),
-         "note": EVALUATION_NOTE},
+         "note": evaluation_note(evaluation)},
         {"heading": f"As seen in {study.as_of + 1}: the data of the time and today's data",
          "html": _html_table(vintage_display(vintage_comparison(series, study=study))),
          "note": f"P({pct} in {sy}) with the data up to {known}, on the series as published "
@@ -92,19 +92,6 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
          "note": "Female technical counts from the DUO files, Oost, 2019/20 against the "
                  "2015/16 baseline; target ratio 1.20."},
     ]
-
-
-#: How to read the evaluation table (report, README).
-EVALUATION_NOTE = (
-    "Rolling origins, expanding window, at least 4 points, horizons 1-5 years. National: the "
-    "monitor's NL series (19 series); regional: the DUO series of every province and "
-    "landsdeel (150 series); trending: the regional windows whose training slope is "
-    "significant (|t| at the 90% level). Cover: share of held-out points inside the 80% "
-    "interval per horizon (goal 0.75-0.85) and the 95% interval pooled; MAE in points with "
-    "its ratio to naive on the same points; IS80: 80% interval score in points (lower is "
-    "better). The calibrated default is scored with its calibration built without the "
-    "evaluated level family. n/a: the model cannot fit windows that short (or, glm_binomial, "
-    "series without counts).")
 
 
 #: The README blocks the report refreshes (between ``<!-- NAME:start -->`` and ``:end -->``).
@@ -151,8 +138,9 @@ def _update_readme(readme: Path, text: str, blocks: dict[str, str]) -> None:
     write_text(readme, text)
 
 
-def _markdown(headline_md: str, accel_md: str, evaluation_md: str, items: list[str],
+def _markdown(headline_md: str, accel_md: str, evaluation: pd.DataFrame, items: list[str],
               figures: list, study: Study, lead: str, method: str) -> str:
+    evaluation_md = evaluation_markdown(evaluation)
     pct, sy = percent(study.target), school_year(study.target_year)
     return "\n".join([
         f"# {TITLE}", "", lead, "", "## Key findings", "", *[f"- {item}" for item in items],
@@ -163,7 +151,7 @@ def _markdown(headline_md: str, accel_md: str, evaluation_md: str, items: list[s
         f"before), for the median to reach {pct} in {sy}; the pace to {study.start - 1}; and "
         f"when {pct} is reached at {study.pace:+g} point a year from the latest value (median, "
         "10-90% range).", "", "## Is the default honest? Two sets of series", "",
-        evaluation_md, "", EVALUATION_NOTE, "", "## Figures", "",
+        evaluation_md, "", evaluation_note(evaluation), "", "## Figures", "",
         *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "", f"Method: {method}", ""])
 
 
@@ -206,7 +194,8 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     table_md = headline_markdown(headline)
     accel_md = acceleration_display(accel, horizon=study.horizon).to_markdown(
         index=False, disable_numparse=True)
-    items = findings(headline, study)
+    items = findings(headline, study) + more_findings(
+        vintage_comparison(series, study=study), evaluation, study)
     pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
     lead = ("The Techniekpact goal: by 2020, 4 in 10 young people choose a beta/technical "
             "programme. Per level: where the share stands, whether and when 40% (or the level's "
@@ -236,12 +225,11 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
     )
     paths = [out / "report.html", out / "summary.md"]
     paths[0].write_text(html, encoding="utf-8")
-    evaluation_md = evaluation_markdown(evaluation)
-    paths[1].write_text(_markdown(table_md, accel_md, evaluation_md, items, figures, study,
+    paths[1].write_text(_markdown(table_md, accel_md, evaluation, items, figures, study,
                                   lead, method),
                         encoding="utf-8")
     if readme is not None:
         _update_readme(Path(readme), str(readme_before), {
             "headline": table_md, "acceleration": accel_md,
-            "evaluation": evaluation_md})
+            "evaluation": evaluation_markdown(evaluation)})
     return paths + sorted((out / "figures").glob("*"))

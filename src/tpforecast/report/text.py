@@ -28,9 +28,11 @@ __all__ = [
     "acceleration_lines",
     "combined_text",
     "diagnostics_text",
+    "evaluation_note",
     "evaluation_text",
     "findings",
     "headline_lines",
+    "more_findings",
     "own_target_lines",
     "pace_lines",
     "probability_lines",
@@ -192,6 +194,27 @@ def diagnostics_text(diagnostics: pd.DataFrame) -> str:
             f"coverage {p['coverage_80']:.0%}")
 
 
+def evaluation_note(evaluation: pd.DataFrame) -> str:
+    """How to read the evaluation table (:func:`~tpforecast.report.tables.evaluation_display`),
+    with the numbers of series from the evaluation itself."""
+    pooled = evaluation.loc[(evaluation["horizon"].isna() & (evaluation["model"] == "naive"))
+                            .to_numpy(dtype=bool)].set_index("set")
+
+    def n(s: str) -> str:
+        return str(int(pooled.loc[s, "n_series"])) if s in pooled.index else "n/a"
+
+    return (
+        "Rolling origins, expanding window, at least 4 points, horizons 1-5 years. National: "
+        f"the monitor's NL series ({n('national')} series); regional: the DUO series of every "
+        f"province and landsdeel ({n('regional')} series); trending: the regional windows whose "
+        "training slope is significant (|t| at the 90% level). Cover: share of held-out "
+        "points inside the 80% interval per horizon (goal 0.75-0.85) and the 95% interval "
+        "pooled; MAE in points with its ratio to naive on the same points; IS80: 80% interval "
+        "score in points (lower is better). The calibrated default is scored with its "
+        "calibration built without the evaluated level family. -: no window long enough for "
+        "the model at that horizon; n/a: no forecast at all (glm_binomial needs counts).")
+
+
 def evaluation_text(evaluation: pd.DataFrame, *, models: str = DEFAULT_MODEL) -> str:
     """The two-set evaluation (:func:`~tpforecast.forecasting.two_set_evaluation`) of a model
     against its goals, one line per goal, and the best MAE ratio of any model on the trending
@@ -265,4 +288,50 @@ def findings(headline: pd.DataFrame, study: Study = DEFAULT_STUDY) -> list[str]:
                      "the trend, " + ", ".join(f"{r.level} {points(r.extra_pp_per_year)} points "
                                                "a year" for r in need.itertuples())
                      + f": Overijssel reported about {study.pace:+g} point a year.")
+    return items
+
+
+def _best_on_trend(evaluation: pd.DataFrame) -> str:
+    """The lowest MAE ratio to naive of any model on the trending windows, as words."""
+    t = evaluation.loc[((evaluation["set"] == "trending") & evaluation["horizon"].isna()
+                        & (evaluation["model"] != "naive")).to_numpy(dtype=bool)]
+    t = t.loc[t["rel_mae"].notna().to_numpy()]
+    if t.empty:
+        return "no other model scored"
+    best = t.sort_values("rel_mae").iloc[0]
+    return (f"best of any model: {best['model']}, {best['rel_mae']:.2f}"
+            + ("" if best["rel_mae"] <= 0.90 else ", so no model reaches it"))
+
+
+def more_findings(vintages: pd.DataFrame, evaluation: pd.DataFrame,
+                  study: Study = DEFAULT_STUDY) -> list[str]:
+    """Findings on the data of the time (:func:`~tpforecast.report.vintage_comparison`) and
+    on the default's evaluation (:func:`~tpforecast.forecasting.two_set_evaluation`)."""
+    from tpforecast.forecasting import evaluation_goals
+
+    items = []
+    then = vintages.loc[(vintages["view"] == "vintage").to_numpy()]
+    short = then.loc[(then["status"] == "too_short").to_numpy()]
+    if len(then):
+        year = int(then["vintage"].dropna().iloc[0])
+        ok = then.loc[(then["status"] == "ok").to_numpy()]
+        items.append(
+            f"On the data published by {year} (not today's revised data) the probability of "
+            f"at least {percent(study.target)} in {school_year(study.target_year)} was: "
+            + ", ".join(f"{r.level} {probability_text(r.p_target, r.status)}"
+                        for r in ok.itertuples())
+            + "".join(f"; {r.level} had only {r.n_points} points ({r.years}), too few for a "
+                      "model" for r in short.itertuples()) + ".")
+    goals = evaluation_goals(evaluation)
+    cov = goals.loc[(goals["goal"] == "coverage").to_numpy()]
+    trend = goals.loc[(goals["goal"] == "trend").to_numpy()]
+    if len(cov) and len(trend):
+        items.append(
+            "In backtests on series it had not seen, the default's 80% intervals held "
+            + " and ".join(f"{r.lowest:.0%}-{r.highest:.0%} of the {r.set} outcomes"
+                           for r in cov.itertuples())
+            + " at every horizon of 1-5 years (goal 75-85%: "
+            + ("met" if cov["met"].all() else "not met") + "); on trending regional series "
+            f"its error was {trend['values'].iloc[0]} times naive's (goal 0.90: "
+            + ("met" if trend["met"].all() else "not met") + f"; {_best_on_trend(evaluation)}).")
     return items
