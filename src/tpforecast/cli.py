@@ -309,7 +309,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="the two-set evaluation of the models (national and "
                         "regional series, horizons 1-5)")
-    _add_models(ev)
+    ev.add_argument("--models", type=_csv_list,
+                    help="model names, comma-separated (default: every model; naive is added)")
+    ev.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     _add_output(ev)
     ev.set_defaults(func=_cmd_evaluate)
 

@@ -22,6 +22,9 @@ Intervals
     included (``naive``, ``drift``, ``linear``, ``logit_linear``, ``glm_binomial``: Student-t
     quantiles). The state-space models (``damped``, ``local_level``, ``local_linear``)
     condition on the maximum-likelihood variances and are likely too narrow on short series.
+    The default, ``calibrated``, takes its widths from rolling-origin errors of "no change"
+    forecasts per horizon (``data/calibration.csv``), separately for national and regional
+    series; backtests use it without the evaluated level family (``for_evaluation``).
 Rounding
     Published shares are printed as whole percents (rounding s.d. 0.29 points). When all
     shares of a series are whole percents, the residual / innovation standard deviation is
