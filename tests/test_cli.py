@@ -95,6 +95,7 @@ def test_probability_per_year_against_own_targets():
     assert df.loc[df["status"] == "ok", "p_target"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_calibrate_writes_the_files_elsewhere(tmp_path):
     code, out, err = run("calibrate", "--out", str(tmp_path))
     assert code == 0, err

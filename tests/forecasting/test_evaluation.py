@@ -21,6 +21,7 @@ def test_trend_t_is_the_ols_t_statistic():
     assert trend_t(years[:2], shares[:2]) == 0.0
 
 
+@pytest.mark.slow  # backtests of the bundled series
 def test_calibration_sets_are_national_monitor_and_regional_duo(bundled_series):
     sets = calibration_sets(bundled_series)
     nat = sets.loc[sets["kind"] == "national"]
@@ -40,6 +41,7 @@ def evaluation(bundled_series):
     return tp.two_set_evaluation(bundled_series, models=["calibrated", "drift"], progress=False)
 
 
+@pytest.mark.slow  # backtests of the bundled series
 def test_evaluation_layout(evaluation):
     assert list(pd.unique(evaluation["set"])) == list(EVALUATION_SETS)
     assert set(evaluation["model"]) == {"naive", "calibrated", "drift"}  # naive always added
@@ -55,6 +57,7 @@ def test_evaluation_layout(evaluation):
         assert evaluation[c].between(0, 1).all()
 
 
+@pytest.mark.slow  # backtests of the bundled series
 def test_goals_are_judged_with_their_numbers(evaluation):
     goals = evaluation_goals(evaluation).set_index(["goal", "set"])
     assert goals.loc[("coverage", "national"), "met"] == (
@@ -68,6 +71,7 @@ def test_goals_are_judged_with_their_numbers(evaluation):
     assert not drift.loc[("accuracy", "national"), "met"]
 
 
+@pytest.mark.slow  # backtests of the bundled series
 def test_family_coverage_adds_up_to_the_set(bundled_series, evaluation):
     fam = tp.forecasting.family_coverage(bundled_series)
     pooled = evaluation.loc[evaluation["horizon"].isna() & (evaluation["model"] == "calibrated")]

@@ -13,6 +13,8 @@ from tpforecast.study import DEFAULT_STUDY
 
 STUDY = DEFAULT_STUDY.replace(n_paths=300)
 
+pytestmark = pytest.mark.slow  # a vintage is rebuilt and every level modelled twice
+
 
 @pytest.fixture(scope="module")
 def views(bundled_series):
