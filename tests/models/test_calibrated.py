@@ -48,7 +48,7 @@ def check_widening(fitted) -> None:
     assert w[9] >= min(1.5 * w[0], CEILING), (w[0], w[9])
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(start=st.floats(0.05, 0.95),
        steps=st.lists(st.floats(-0.10, 0.10), min_size=2, max_size=15),
        gaps=st.lists(st.integers(1, 3), min_size=15, max_size=15),
