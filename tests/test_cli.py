@@ -99,7 +99,7 @@ def test_scenarios_by_name():
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["reach", "--level", "nonsense"], "unknown level nonsense"),
+        (["reach", "--level", "nonsense"], "unknown level 'nonsense'"),
         (["reach", "--target", "abc"], "expected a fraction"),
         (["reach", "--series", "/no/such/file.csv"], "/no/such/file.csv"),
         (["reach", "--models", "prophet"], "prophet"),

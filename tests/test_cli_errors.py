@@ -52,7 +52,7 @@ CASES = [
     ("data build --shared {a_file}", "source files not found"),
     ("data build --out {a_file}/data", "a file is in the way"),
     # forecast
-    ("forecast --level nope", "unknown level nope"),
+    ("forecast --level nope", "unknown level 'nope'"),
     ("forecast --region Overijsel", "Overijssel"),
     ("forecast --sex woman", "woman"),
     ("forecast --until abc", "invalid int value"),

@@ -40,8 +40,6 @@ _EXPORTS: dict[str, str] = {
     "forecast": "forecasting",
     "reachability": "forecasting",
     "reachability_combined": "forecasting",
-    "combined_share": "forecasting",
-    "latest_totals": "forecasting",
     "drop_short_series": "forecasting",
     "share_counts": "forecasting",
     "backtest": "forecasting",
@@ -92,11 +90,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tpforecast.data.validation import validate
     from tpforecast.forecasting import (
         backtest,
-        combined_share,
         drop_short_series,
         forecast,
         hindcast,
-        latest_totals,
         reachability,
         reachability_combined,
         score,

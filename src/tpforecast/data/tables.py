@@ -27,6 +27,9 @@
 ``corrections.csv``
     ``indicator, level, region, measure, source_edition, new_indicator, new_level, reason``:
     row-level relabelling of published rows (an empty match field matches anything).
+``level_groups.csv``
+    ``group, members, note``: a level key that stands for several levels (``all`` = mbo, hbo
+    and wo intake; ``mbo_hbo``; ``havo_vwo``; ...), for targets set on a group and for pooling.
 
 Each reader raises :class:`~tpforecast.errors.TpDataError` naming the file, the line and the
 column of the first problem.
@@ -54,7 +57,7 @@ from tpforecast.data.mappings import (
 from tpforecast.errors import TpDataError
 
 __all__ = ["breaks_in_force", "load_breaks", "load_corrections", "load_editions",
-           "load_indicators", "vintage_end"]
+           "load_indicators", "load_level_groups", "vintage_end"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -314,3 +317,34 @@ def load_series_roles(path: str | Path | None = None) -> pd.DataFrame:
                               expected="an indicator code from duo_indicators.csv or "
                                        "benchmarks.csv (duo_...)")
     return frame[[*required, "line"]]
+
+
+def load_level_groups(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Level keys that stand for several levels (``level_groups.csv``), checked.
+
+    Returns
+    -------
+    dict
+        group -> its member levels, e.g. ``{"all": ("mbo", "hbo", "wo"), ...}``.
+
+    Raises
+    ------
+    TpDataError
+        On a repeated group, an unknown level key (group or member, with did-you-mean), an
+        empty or repeated member list.
+    """
+    path = Path(path) if path is not None else mapping_path("level_groups.csv")
+    frame = read_mapping(path, required=("group", "members", "note"), key=("group",),
+                         not_empty=("group", "members"))
+    _check_level_keys(frame, "group", path)
+    groups = {}
+    for row in frame.itertuples(index=False):
+        members = tuple(m.strip() for m in row.members.split(";"))
+        if len(members) < 2 or len(set(members)) != len(members) or "" in members:
+            raise TpDataError("a group needs two or more different members", file=path,
+                              line=int(row.line), column="members", value=row.members,
+                              expected="level keys separated by ';', e.g. mbo;hbo;wo")
+        _check_level_keys(pd.DataFrame({"members": members, "line": row.line}), "members",
+                          path)
+        groups[row.group] = members
+    return groups

@@ -11,16 +11,14 @@ before every observation) raises :class:`~tpforecast.errors.TpModelError` naming
 Modules: :mod:`~.series` (splitting, fitting, typed frames), :mod:`~.targets` (the one target
 matcher), :mod:`~.measures` (recent and needed pace, first year at target), :mod:`~.future`
 (paths and quantiles of one series), :mod:`~.forecast`, :mod:`~.reachability`,
-:mod:`~.combined`, :mod:`~.backtesting`, :mod:`~.hindcast`.
+:mod:`~.combined`, :mod:`~.backtesting`, :mod:`~.hindcast`, :mod:`~.selection` (``region`` and
+``levels``, and the headline series of a region), :mod:`~.entrants` (the entrants behind a
+share, on the monitor's scale).
 """
 
 from tpforecast.forecasting.backtesting import backtest, default_model_evidence, score
-from tpforecast.forecasting.combined import (
-    combined_share,
-    fill_implied_totals,
-    latest_totals,
-    reachability_combined,
-)
+from tpforecast.forecasting.combined import COMBINED_LEVELS, reachability_combined
+from tpforecast.forecasting.entrants import fill_implied_totals, monitor_scale_counts
 from tpforecast.forecasting.forecast import forecast
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.hindcast import (
@@ -31,6 +29,7 @@ from tpforecast.forecasting.hindcast import (
 )
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
 from tpforecast.forecasting.reachability import reachability
+from tpforecast.forecasting.selection import headline_series, selected
 from tpforecast.forecasting.series import (
     KEY,
     STATUSES,
@@ -43,22 +42,23 @@ from tpforecast.forecasting.series import (
 from tpforecast.forecasting.targets import Goal, check_target, goals_for, resolve_target
 
 __all__ = [
+    "COMBINED_LEVELS",
     "KEY",
     "STATUSES",
     "Future",
     "Goal",
     "backtest",
     "check_target",
-    "combined_share",
     "default_model_evidence",
     "drop_short_series",
     "fill_implied_totals",
     "first_passage",
     "forecast",
     "goals_for",
+    "headline_series",
     "hindcast",
     "hindcast_summary",
-    "latest_totals",
+    "monitor_scale_counts",
     "model_diagnostics",
     "needed_pace",
     "one_step_errors",
@@ -67,6 +67,7 @@ __all__ = [
     "recent_pace",
     "resolve_target",
     "score",
+    "selected",
     "series_label",
     "series_rng",
     "share_counts",

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import (
     KEY,
     SplitSeries,
@@ -95,6 +96,8 @@ def backtest(
     intervals: Sequence[int] = INTERVALS,
     seed: int = SEED,
     n_paths: int = N_PATHS,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin (expanding window) forecasts of every series by every model.
@@ -114,6 +117,10 @@ def backtest(
         Interval coverages in percent.
     seed, n_paths
         Simulation settings for models without closed-form intervals.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar (default: only in an interactive terminal outside CI).
 
@@ -126,6 +133,7 @@ def backtest(
         is one row with ``year`` NA and its ``status``; a series without data one row with
         ``model`` and ``cutoff`` NA.
     """
+    series = selected(series, region=region, levels=levels, what="backtest")
     model_objs = resolve_models(available_models() if models is None else models)
     intervals, horizons, min_train, seed, n_paths = check_options(
         intervals=intervals, horizons=horizons, min_train=min_train, seed=seed, n_paths=n_paths)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import KEY
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.formatting import percent, school_year
@@ -95,6 +96,8 @@ def plot_scenarios(
     panel_size: tuple[float, float] = (4.2, 3.1),
     sharey: bool = False,
     title: str | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     source: str | None = None,
 ) -> Any:
     """Small multiples of scenarios: one panel per level (series), data, paths, bands, target.
@@ -122,6 +125,10 @@ def plot_scenarios(
         Width and height of one panel in inches.
     sharey
         Share the y axis between panels.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     title, source
         Override the figure title and the caption.
 
@@ -132,6 +139,9 @@ def plot_scenarios(
         filled band per scenario (when ``band`` is set and the scenario has one), the
         observations and the target line(s).
     """
+    results = selected(results, region=region, levels=levels, what="plot_scenarios")
+    data = None if data is None else selected(data, region=region, levels=levels,
+                                              what="plot_scenarios")
     import matplotlib.pyplot as plt
 
     names = _check(results, scenarios, band, ncols)

@@ -25,7 +25,7 @@ _EXPORTS: dict[str, str] = {
     "dataset_summary": "provenance", "flag_tokens": "provenance",
     "series_provenance": "provenance",
     "own_target_reachability": "outcomes", "when_reached": "outcomes",
-    "women_target_progress": "outcomes",
+    "women_target_progress": "outcomes", "count_target_progress": "outcomes",
     "OOST_REGIONS": "regions", "regional_change": "regions", "regional_comparison": "regions",
     "regional_latest": "regions", "regional_reachability": "regions",
     "acceleration_display": "tables", "headline_display": "tables",
