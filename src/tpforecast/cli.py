@@ -237,6 +237,19 @@ def _cmd_counts(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_women(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series
+    from tpforecast.report.women import share_change_decomposition, women_shares
+
+    series = load_series(args.series)
+    if args.decompose:
+        _emit(share_change_decomposition(series, region=args.region, levels=args.level,
+                                         sex=args.sex, years=args.years), args)
+    else:
+        _emit(women_shares(series, region=args.region, levels=args.level, sex=args.sex), args)
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from tpforecast.report.build import build_report
     from tpforecast.study import load_study
@@ -372,6 +385,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="each level's own target (data/targets.csv) instead of the study's")
     _table(sub, "counts", "count targets (women in Oost, Zwolle) on technical entrants",
            _cmd_counts, region="")
+    women = _table(sub, "women", "the share of girls choosing technique per level (DUO basis) "
+                   "and its trend; --decompose: why it changed", _cmd_women)
+    women.add_argument("--sex", type=_csv_list, default=["female"],
+                       help="female (default), male, all, or several")
+    women.add_argument("--decompose", action="store_true",
+                       help="split each change into more or fewer technical entrants and more "
+                            "or fewer entrants overall")
+    women.add_argument("--years", type=_int_list,
+                       help="with --decompose: the years compared in order, e.g. 2015,2019 "
+                            "(default: consecutive years)")
 
     rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
     rep.add_argument("--out", default="reports", help="output directory (default reports/)")

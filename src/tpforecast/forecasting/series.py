@@ -111,12 +111,12 @@ _INTS = {"year", "target_year", "as_of", "last_year", "first_year", "first_year_
          "first_year_hi", "at_target_since", "last_year_at_target", "start", "ramp_years",
          "cutoff", "horizon", "n_train", "n_obs", "n_shares", "observed_year",
          "pace_first_year", "pace_first_year_lo", "pace_first_year_hi", "pace_at_target_since",
-         "baseline_year"}
+         "baseline_year", "year_from", "year_to"}
 _STRS = {*KEY, "model", "model_used", "status", "reason", "base", "scenario", "target_kind",
          "target_source", "n_total_projection", "weights", "weights_source", "levels",
          "pace_status", "first_year_status", "goal", "method", "own_target_kind",
          "own_target_source", "basis", "entrants_projection", "note"}
-_BOOLS = {"clipped", "inside_80", "met"}
+_BOOLS = {"clipped", "inside_80", "met", "comparable"}
 
 
 def series_label(key: Sequence[Any]) -> str:
