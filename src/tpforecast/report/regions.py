@@ -68,14 +68,14 @@ def regional_comparison(
         year.
     """
     regions = as_names(region, "region") or []
-    if reference not in regions:
-        raise TpModelError(f"regional_comparison: reference {reference!r} not in {regions}")
     basis = role_indicators("duo_basis")
     m = (_mask(series, "origin", origin) & _mask(series, "sex", sex)
          & series["share"].notna().to_numpy()
          & np.array([basis.get(lv) == ind for lv, ind
                      in zip(series["level"], series["indicator"], strict=True)], dtype=bool))
     sub = selected(series.loc[m], region=regions, levels=levels, what="regional_comparison")
+    if reference not in regions:
+        raise TpModelError(f"regional_comparison: reference {reference!r} not in {regions}")
     if levels is None:
         per = sub.groupby("level")["region"].nunique()
         sub = sub.loc[sub["level"].isin(list(per.index[per == len(regions)])).to_numpy()]
