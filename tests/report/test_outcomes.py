@@ -93,6 +93,16 @@ def test_count_targets_include_zwolle(bundled_series, bundled_targets):
     assert c["level"].tolist() == ["mbo", "hbo", "pooled"]
     assert (c["target_ratio"] == 1.25).all() and (c["baseline_year"] == 2015).all()
     assert "techniekpact.nl/landsdelen/oost/zwolle" in c["target_source"].iloc[0]
+    # institutions in the municipality of Zwolle (areas.csv), technical entrants on the
+    # monitor's scale; the area's extent is assumed
+    assert (c["status"] == "ok").all()
+    for lv in ("mbo", "hbo"):
+        r = c.loc[c["level"] == lv].iloc[0]
+        assert r["baseline_count"] == pytest.approx(
+            _monitor_tech(bundled_series, lv, "Zwolle", "all", 2015))
+        assert "assumed_region_mapping" in r["note"] and r["met"] == (r["ratio"] >= 1.25)
+    pooled = c.iloc[-1]
+    assert pooled["ratio"] == pytest.approx(pooled["count"] / pooled["baseline_count"])
 
 
 def test_when_reached(bundled_series, bundled_targets):
