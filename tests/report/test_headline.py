@@ -65,9 +65,11 @@ def test_headline_table_values(headline, bundled_series):
         assert h.loc[lv, "last_year"] == rows.index.max()
         assert h.loc[lv, "last_share"] == rows.loc[rows.index.max()]
     assert pd.isna(h.loc["vmbo_bb", "observed_target_year"])  # not published
-    for lv in ["vmbo_gltl", "havo_vwo"]:  # too short: NA with the status and a reason
-        assert pd.isna(h.loc[lv, "p_target"]) and h.loc[lv, "status"] == "too_short"
-        assert "too few" in h.loc[lv, "reason"]
+    # too short: NA with the status and a reason
+    assert pd.isna(h.loc["vmbo_gltl", "p_target"]) and h.loc["vmbo_gltl", "status"] == "too_short"
+    assert "too few" in h.loc["vmbo_gltl", "reason"]
+    # havo/vwo pooled: derived from the havo and vwo counts (pooled), 4 values by 2015/16
+    assert h.loc["havo_vwo", "status"] == "ok" and h.loc["havo_vwo", "own_target"] == 0.55
     assert h.loc["mbo", "p_target"] < 0.05 and h.loc["vwo", "p_target"] > 0.95
     assert h.loc["mbo", "extra_pp_per_year"] > 0 > h.loc["vwo", "extra_pp_per_year"]
     assert h.loc["vwo", "at_target_since"] == h.loc["vwo", "first_year"] == 2005

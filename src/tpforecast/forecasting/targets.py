@@ -17,8 +17,8 @@ import pandas as pd
 from tpforecast.errors import CountTargetError, TargetYearError, TpModelError
 from tpforecast.options import problem
 
-__all__ = ["Goal", "check_target", "goals_for", "own_first", "own_target_series",
-           "resolve_target", "target_years"]
+__all__ = ["Goal", "check_target", "goals_for", "own_target_series", "resolve_target",
+           "target_years"]
 
 #: Which target row wins when one is wanted (lower first): an ambition before a goal, a goal
 #: before an interim point of a path.
@@ -153,14 +153,3 @@ def own_target_series(series: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFra
     keep = [tuple(k) for k in keys.itertuples(index=False) if goals_for(t, tuple(k))]
     index = pd.MultiIndex.from_frame(series[["indicator", "level", "region", "sex"]])
     return series.loc[index.isin(keep)]
-
-
-def own_first(reach: pd.DataFrame) -> pd.DataFrame:
-    """Rows of a reachability frame with the series' own target first (an ambition before a
-    goal, a goal before a path point; ties in file order), so the first row per series is
-    the one a single-target table shows."""
-    if "target_kind" not in reach.columns:
-        return reach
-    rank = reach["target_kind"].map(_KIND_RANK).fillna(len(_KIND_RANK))
-    return reach.assign(_rank=rank.to_numpy()).sort_values("_rank", kind="stable").drop(
-        columns="_rank")

@@ -25,7 +25,7 @@ from tpforecast.forecasting.selection import (
     role_indicators,
 )
 from tpforecast.forecasting.series import typed
-from tpforecast.forecasting.targets import own_first, own_target_series
+from tpforecast.forecasting.targets import own_target_series
 from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
 from tpforecast.study import DEFAULT_STUDY, Study
@@ -118,7 +118,7 @@ def headline_table(
         observed_target_year, extra_pp_per_year, first_year, first_year_lo, first_year_hi,
         at_target_since, last_year_at_target, first_year_status, own_target,
         own_target_year, own_target_kind, own_target_source`` (the level's own target in the
-        region: an ambition before a goal), ``p_own_target`` (as of ``study.as_of``),
+        region: the first in ``targets`` that applies), ``p_own_target`` (as of ``study.as_of``),
         ``p_own_target_now`` (all data), ``reason``. A level without a headline series has
         status ``no_data``; a level without an own target has NA own-target columns.
     """
@@ -145,10 +145,9 @@ def _region_table(series: pd.DataFrame, region: str, targets: pd.DataFrame, stud
         "own": {}, "own_now": {},
     }
     if len(own):
-        results["own"] = _by_level(own_first(_computed(reachability, own, target=targets,
-                                                       as_of=study.as_of, **kw)))
-        results["own_now"] = _by_level(own_first(_computed(reachability, own, target=targets,
-                                                           **kw)))
+        results["own"] = _by_level(_computed(reachability, own, target=targets,
+                                             as_of=study.as_of, **kw))
+        results["own_now"] = _by_level(_computed(reachability, own, target=targets, **kw))
     rows = [_level_row(lv, sub, results, study, models) for lv in levels]
     frame = pd.DataFrame(rows)
     frame.insert(1, "region", region)

@@ -110,8 +110,8 @@ def combined_text(combined: pd.DataFrame) -> str:
 def women_lines(women: pd.DataFrame) -> str:
     """Per row of :func:`~tpforecast.report.women_target_progress`: counts, ratio, verdict."""
     return "\n".join(
-        f"women in technique, {r.region}, {r.level}: {r.baseline_count:,} "
-        f"({school_year(r.baseline_year)}) -> {r.count:,} ({school_year(r.year)}), ratio "
+        f"women in technique, {r.region}, {r.level}: {r.baseline_count:,.0f} "
+        f"({school_year(r.baseline_year)}) -> {r.count:,.0f} ({school_year(r.year)}), ratio "
         f"{r.ratio:.2f} vs target {r.target_ratio:.2f}: {'met' if r.met else 'not met'}"
         for r in women.itertuples(index=False))
 
