@@ -150,3 +150,18 @@ def test_every_public_function_on_series_takes_region(fn):
     p = inspect.signature(fn).parameters.get("region")
     assert p is not None and p.kind is p.KEYWORD_ONLY, fn.__name__
     assert "str" in str(p.annotation) and "Sequence[str]" in str(p.annotation), p.annotation
+
+
+def test_students_of_a_region_from_the_full_frame(bundled_series):
+    """acceleration_table (and run_scenarios) on the whole series frame: a region's headline
+    series get their entrants on the monitor's scale, so points turn into students."""
+    a = _quiet(lambda: tp.acceleration_table(bundled_series, region="Gelderland", levels="hbo",
+                                             starts=[2020], n_paths=200))
+    head = a.loc[(a["indicator"] == "duo_ho_intake_programme_benchmarked")
+                 & (a["sex"] == "all")].iloc[0]
+    assert head["status"] == "ok" and "Gelderland/NL" in head["n_total_projection"]
+    # one year of extra growth (2020/21): the extra students are the extra points x entrants
+    assert head["extra_students"] == pytest.approx(head["extra_pp_per_year"] / 100
+                                                   * head["entrants"])
+    basis = a.loc[a["indicator"] == "duo_ho_intake_programme"]  # the DUO basis: own totals
+    assert basis["n_total_projection"].str.startswith("the series' own totals").all()

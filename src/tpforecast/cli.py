@@ -191,8 +191,9 @@ def _cmd_headline(args: argparse.Namespace) -> int:
     from tpforecast.data.loaders import load_series, load_targets
     from tpforecast.report.headline import HEADLINE_LEVELS, headline_table
 
+    study = _study(args)  # a bad setting is named before any work
     series = load_series(args.series)
-    _emit(headline_table(series, targets=load_targets(), study=_study(args),
+    _emit(headline_table(series, targets=load_targets(), study=study,
                          levels=args.level or HEADLINE_LEVELS, region=args.region,
                          models=_models(args)), args)
     return 0

@@ -28,7 +28,7 @@ from tpforecast.errors import MissingDataError, TpModelError, UnknownNameError
 from tpforecast.forecasting.entrants import with_entrants
 
 __all__ = ["HEADLINE_LEVELS", "NATIONAL", "as_names", "headline_mask", "headline_series",
-           "role_indicators", "selected"]
+           "role_indicators", "selected", "with_headline_entrants"]
 
 #: The region whose headline series are the monitor's canonical published figures.
 NATIONAL = "NL"
@@ -225,3 +225,23 @@ def headline_series(
     out["_o"] = out["level"].map(order)
     out = out.sort_values(["_o", "indicator", "region", "year"], kind="stable")
     return out.drop(columns="_o").reset_index(drop=True)
+
+
+def with_headline_entrants(series: pd.DataFrame) -> pd.DataFrame:
+    """``series`` with the ``entrants`` of its headline rows (the monitor's scale, computed
+    from the frame itself), unless it has them already: a full series frame given to
+    ``run_scenarios`` or ``acceleration_table`` turns a region's headline points into students
+    just as the rows of :func:`headline_series` do. Other rows keep NA (their own totals
+    count)."""
+    if "entrants" in series.columns or not {"canonical", "origin"} <= set(series.columns):
+        return series
+    head = headline_mask(series)
+    if not head.any():
+        return series
+    out = series.copy()
+    filled = with_entrants(series.loc[head], series)
+    out["entrants"] = pd.array([pd.NA] * len(out), dtype="Float64")
+    out["entrants_basis"] = ""
+    out.loc[head, "entrants"] = filled["entrants"].to_numpy()
+    out.loc[head, "entrants_basis"] = filled["entrants_basis"].to_numpy()
+    return out

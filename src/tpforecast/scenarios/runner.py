@@ -22,7 +22,7 @@ import pandas as pd
 from tpforecast.errors import TpScenarioError
 from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.future import Future
-from tpforecast.forecasting.selection import selected
+from tpforecast.forecasting.selection import selected, with_headline_entrants
 from tpforecast.forecasting.series import (
     KEY,
     progress_bar,
@@ -269,7 +269,8 @@ def run_scenarios(
     TpModelError
         Bad series input or options.
     """
-    series = selected(series, region=region, levels=levels, what="run_scenarios")
+    series = selected(with_headline_entrants(series), region=region, levels=levels,
+                      what="run_scenarios")
     scns = _coerce_scenarios(scenarios)
     model_objs = resolve_models(models)
     intervals, until, as_of, seed, n_paths = check_options(

@@ -14,7 +14,7 @@ import pandas as pd
 from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.measures import recent_pace
-from tpforecast.forecasting.selection import as_names, selected
+from tpforecast.forecasting.selection import as_names, selected, with_headline_entrants
 from tpforecast.forecasting.series import KEY, split_series, typed
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.options import check_options
@@ -105,7 +105,8 @@ def acceleration_table(
     year, starts, pace, probability, seed, n_paths, horizon = check_options(
         year=year, starts=starts, pace=pace, probability=probability, seed=seed,
         n_paths=n_paths, horizon=horizon)
-    s = selected(series, region=region, levels=levels, what="acceleration_table")
+    s = selected(with_headline_entrants(series), region=region, levels=levels,
+                 what="acceleration_table")
     levels = as_names(levels, "levels")
     if s.empty:
         raise TpModelError("acceleration_table: no series")
