@@ -141,6 +141,7 @@ def _csv(*argv: str) -> pd.DataFrame:
     return pd.read_csv(io.StringIO(out))
 
 
+@pytest.mark.slow
 def test_headline_of_a_region_against_its_own_targets():
     df = _csv("headline", "--region", "Oost", "--level", "mbo,hbo,wo", "--n-paths", "200")
     assert df["region"].tolist() == ["Oost"] * 3 and (df["own_target"] == 0.40).all()
@@ -150,6 +151,7 @@ def test_headline_of_a_region_against_its_own_targets():
     assert df["p_own_target_now"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_combined_per_region_as_of_2016_and_now():
     df = _csv("combined", "--region", "NL,Gelderland", "--n-paths", "200")
     assert set(df["region"]) == {"NL", "Gelderland"}
@@ -158,6 +160,7 @@ def test_combined_per_region_as_of_2016_and_now():
     assert (nl["gap_students"] > 0).all() and "entrants" in nl["basis"].iloc[0]
 
 
+@pytest.mark.slow
 def test_acceleration_in_points_and_students_for_a_region():
     df = _csv("accel", "--region", "Gelderland", "--level", "mbo,hbo", "--n-paths", "200")
     assert set(df["region"]) == {"Gelderland"} and {"extra_pp_per_year", "extra_students",
@@ -167,6 +170,7 @@ def test_acceleration_in_points_and_students_for_a_region():
     assert df["n_total_projection"].str.contains("Gelderland/NL").all()
 
 
+@pytest.mark.slow
 def test_counts_and_women():
     counts = _csv("counts")
     assert set(counts["region"]) == {"Oost", "Zwolle"}

@@ -37,7 +37,7 @@ def test_more_entrants_overall_only():
     assert r["technical_pp"] == pytest.approx(0.0) and r["overall_pp"] == pytest.approx(-2.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(st.integers(0, 5000), st.integers(1, 5000)), min_size=2, max_size=6))
 def test_the_split_adds_up_exactly(pairs):
     n_tech = [min(t, n) for t, n in pairs]
