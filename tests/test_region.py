@@ -165,3 +165,28 @@ def test_students_of_a_region_from_the_full_frame(bundled_series):
                                                    * head["entrants"])
     basis = a.loc[a["indicator"] == "duo_ho_intake_programme"]  # the DUO basis: own totals
     assert basis["n_total_projection"].str.startswith("the series' own totals").all()
+
+
+def test_a_target_year_without_targets_and_a_count_target_are_errors(bundled_series,
+                                                                      bundled_targets):
+    from tpforecast.errors import CountTargetError, TargetYearError
+
+    intake = rp.regional_comparison(bundled_series, levels=["mbo", "hbo"])
+    with pytest.raises(TargetYearError, match="2025") as info:  # notebook 05, TARGET_YEAR=2025
+        rp.regional_reachability(intake, targets=bundled_targets,
+                                 study=FAST.replace(target_year=2025))
+    assert 2020 in info.value.known and 2019 in info.value.known
+    counts = bundled_targets.loc[bundled_targets["kind"] == "growth_count"]
+    with pytest.raises(CountTargetError, match="count_target_progress"):
+        tp.reachability(intake, target=counts, **CHEAP)
+
+
+def test_the_combined_target_of_a_region_from_the_targets(bundled_series):
+    c = _quiet(lambda: tp.reachability_combined(bundled_series, region="Overijssel",
+                                                target="targets", as_of=None, **CHEAP))
+    assert (c["target"] == 0.40).all() and (c["target_year"] == 2020).all()
+    assert set(c["target_kind"]) == {"goal"} and c["target_source"].str.contains(
+        "De Ondernemer").all()
+    with pytest.raises(MissingDataError, match="level all"):  # Drenthe has no such target
+        tp.reachability_combined(bundled_series, region="Drenthe", levels=["mbo", "hbo"],
+                                 target="targets", **CHEAP)

@@ -206,7 +206,8 @@ def _cmd_combined(args: argparse.Namespace) -> int:
     study = _study(args)
     as_of = args.as_of or [study.as_of, None]
     _emit(reachability_combined(load_series(args.series), region=args.region,
-                                levels=args.level or COMBINED_LEVELS, target=study.target,
+                                levels=args.level or COMBINED_LEVELS,
+                                target="targets" if args.targets else study.target,
                                 year=study.target_year, as_of=as_of, seed=study.seed,
                                 n_paths=study.n_paths, horizon=study.horizon), args)
     return 0
@@ -377,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     comb = _table(sub, "combined", "the combined 4 in 10 (mbo+hbo+wo weighted by entrants) "
                   "per region: observed, projected, P, extra points and the gap in students",
                   _cmd_combined)
+    comb.add_argument("--targets", action="store_true",
+                      help="each region's own target for all young people (data/targets.csv) "
+                           "instead of the study's")
     comb.add_argument("--as-of", type=_as_of_list,
                       help="information sets, e.g. 2015,now (default: the study's as-of and "
                            "now)")

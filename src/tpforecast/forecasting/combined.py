@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError, TpNoDataError
+from tpforecast.errors import MissingDataError, TpModelError, TpNoDataError
 from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.selection import as_names, headline_series
@@ -39,7 +39,7 @@ from tpforecast.forecasting.series import (
     split_series,
     typed,
 )
-from tpforecast.forecasting.targets import check_target
+from tpforecast.forecasting.targets import Goal, goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL, SeriesData, TrendModel, interval_probs
 from tpforecast.options import check_options, checked
 from tpforecast.study import AS_OF, HORIZON, INTERVALS, N_PATHS, SEED, TARGET, TARGET_YEAR
@@ -215,12 +215,26 @@ def _filled(out: pd.DataFrame, history: np.ndarray, hist: np.ndarray, fut: Futur
     return out
 
 
+def _goal(target: float | pd.DataFrame, region: str, sex: str, year: int) -> Goal:
+    """The combined target of a region: a fraction in ``year``, or the region's own target for
+    all young people (level ``all``) from a targets frame."""
+    if not isinstance(target, pd.DataFrame):
+        return Goal(float(target), year, "", "")
+    goals = goals_for(target, ("", "all", region, sex), one=True)
+    if not goals:
+        have = sorted({str(r) for r in target.loc[(target["level"] == "all").to_numpy(),
+                                                  "region"].dropna()})
+        raise MissingDataError(f"reachability_combined: no target for all young people (level "
+                               f"all) in {region}", what="region", asked=region, known=have)
+    return goals[0]
+
+
 def reachability_combined(
     series: pd.DataFrame,
     *,
     region: str | Sequence[str] = "NL",
     levels: str | Sequence[str] = COMBINED_LEVELS,
-    target: float = TARGET,
+    target: float | pd.DataFrame | str = TARGET,
     year: int = TARGET_YEAR,
     as_of: int | None | Sequence[int | None] = (AS_OF, None),
     models: str = DEFAULT_MODEL,
@@ -245,7 +259,9 @@ def reachability_combined(
     levels
         The levels combined (default mbo, hbo and wo).
     target, year
-        The combined target (a fraction) and its year (2020 = 2020/21).
+        The combined target (a fraction) and its year (2020 = 2020/21); or a targets frame
+        (``"targets"``: the bundled one): each region's own target for all young people
+        (level ``all``: NL, Oost, Overijssel, Gelderland 40% in 2020) and its year.
     as_of
         Information set(s): a year (only shares up to it are modelled; 2015 is what 2016
         knew), None (all data), or several; the default gives "as of 2016" (the study's
@@ -262,7 +278,8 @@ def reachability_combined(
     pandas.DataFrame
         One row per region, ``as_of`` and year (from the first year of the combined history
         to the target year or the last observed year): ``region, levels, model, model_used,
-        target, target_year, as_of`` (NA: all data), ``basis`` (the entrants each level is
+        target, target_year, target_kind, target_source`` (with a targets frame; empty for a
+        fraction), ``as_of`` (NA: all data), ``basis`` (the entrants each level is
         weighted by), ``year, observed`` (the combined share published for that year: NA
         unless every level has a value), ``entrants`` (all entrants of the levels that year,
         on the monitor's scale), ``weights`` (each level's share of them), ``last_year,
@@ -285,7 +302,7 @@ def reachability_combined(
         Bad options, or a level without entrant totals to weight it.
     """
     (m,) = resolve_models(models, one=True)
-    t = check_target(target)
+    tgt = resolve_target(target)
     year, intervals, seed, n_paths, horizon = check_options(
         year=year, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
     infos = _as_ofs(as_of)
@@ -294,12 +311,15 @@ def reachability_combined(
     lvls = as_names(levels, "levels") or list(COMBINED_LEVELS)
     frames = []
     for name in as_names(region, "region") or ["NL"]:
+        goal = _goal(tgt, name, sex, year)
         rows = headline_series(series, levels=lvls, region=name, sex=sex)
         lv = _Levels(rows, lvls, name)
-        frames += [_rows(lv, a, t, year, m, intervals, seed, n_paths, horizon) for a in infos]
+        frames += [_rows(lv, a, goal.target, int(goal.year), m, intervals, seed, n_paths,
+                         horizon).assign(target_kind=goal.kind, target_source=goal.source)
+                   for a in infos]
     out = pd.concat(frames, ignore_index=True)
-    cols = ["region", "levels", "model", "model_used", "target", "target_year", "as_of",
-            "basis", "year", "observed", "entrants", "weights", "last_year", "last_share",
+    cols = ["region", "levels", "model", "model_used", "target", "target_year", "target_kind",
+            "target_source", "as_of", "basis", "year", "observed", "entrants", "weights", "last_year", "last_share",
             *interval_probs(intervals)[1], "p_target", "start", "extra_pp_per_year",
             "gap_students", "status", "reason"]
     out = typed(out[cols])

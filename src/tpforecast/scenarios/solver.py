@@ -147,9 +147,10 @@ def required_table(series: pd.DataFrame, *, target: Any, year: int, start: int |
                              "target": g.target, "target_year": g.year,
                              "ramp_years": ramp_years, "as_of": info,
                              "probability": probability, "target_kind": g.kind,
+                             "target_source": g.source,
                              **_required_row(b, data, start, ramp_years, g.target, int(g.year),
                                              probability)})
-    extra = ["target_kind"] if isinstance(tgt, pd.DataFrame) else []
+    extra = ["target_kind", "target_source"] if isinstance(tgt, pd.DataFrame) else []
     out = typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
     warn_moved_start("required_acceleration", out)
     warn_skipped("required_acceleration", out, results={"ok"})
@@ -225,7 +226,7 @@ def required_acceleration(
         alone overshoots), ``recent_pp_per_year`` (OLS slope of the latest observations used),
         ``p_check`` and ``median_check`` (re-simulated), ``status`` (``observed``: the target
         year is already observed, nothing to solve) and ``reason``; with a targets frame also
-        ``target_kind``.
+        ``target_kind`` and ``target_source``.
 
     Raises
     ------

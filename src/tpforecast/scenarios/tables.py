@@ -16,6 +16,7 @@ from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.measures import recent_pace
 from tpforecast.forecasting.selection import as_names, selected, with_headline_entrants
 from tpforecast.forecasting.series import KEY, split_series, typed
+from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.options import check_options
 from tpforecast.scenarios.solver import required_table, years_to_target
@@ -91,7 +92,9 @@ def acceleration_table(
     -------
     pandas.DataFrame
         One row per series, model and start: ``indicator, level, region, sex, model,
-        model_used, target, target_year, start, as_of, extra_pp_per_year`` (NA when the series
+        model_used, target, target_year, target_kind, target_source`` (which target, with a
+        targets frame; empty for a single fraction), ``start, as_of, extra_pp_per_year`` (NA
+        when the series
         is too short by then or the target year is observed), ``extra_students`` (the extra
         technical entrants or pupils in the target year that this growth means: the extra
         points in that year x ``entrants``), ``entrants`` (of the target year: for headline
@@ -134,18 +137,37 @@ def acceleration_table(
     if not isinstance(target, pd.DataFrame | str):
         out["target"] = out["target"].fillna(float(target))
         out["target_year"] = out["target_year"].fillna(int(year))
+    else:  # a series too short by a start still says which target it is judged against
+        out = _own_targets(out, resolve_target(target))
     out = out.join(_pace_columns(pc, pace), on=KEY)
     out = _with_students(out, s)
     order = {tuple(k): i for i, k in enumerate(keys.itertuples(index=False))}
     out["_o"] = [order[tuple(k)] for k in out[KEY].itertuples(index=False)]
     out = out.sort_values(["_o", "requested_start"], kind="stable").reset_index(drop=True)
-    cols = [*KEY, "model", "model_used", "target", "target_year", "requested_start", "start",
+    for column in ("target_kind", "target_source"):  # which target (empty: the study's)
+        out[column] = out[column].fillna("") if column in out else ""
+    cols = [*KEY, "model", "model_used", "target", "target_year", "target_kind",
+            "target_source", "requested_start", "start",
             "as_of", "extra_pp_per_year", "extra_students", "entrants", "n_total_projection",
             "recent_pp_per_year", "status", "reason", "last_year",
             "last_share", "pace_pp_per_year", "pace_first_year", "pace_first_year_lo",
             "pace_first_year_hi", "pace_at_target_since", "pace_status"]
     out["start"] = out["start"].fillna(out["requested_start"])
     return typed(out[cols])
+
+
+def _own_targets(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Fill the target columns of rows without a result from the series' own target."""
+    table = table.copy()
+    for column in ("target_kind", "target_source"):
+        if column not in table:
+            table[column] = ""
+    for i in table.index[table["target"].isna().to_numpy()]:
+        goals = goals_for(targets, tuple(str(table.at[i, c]) for c in KEY), one=True)
+        if goals:
+            table.loc[i, ["target", "target_year", "target_kind", "target_source"]] = [
+                goals[0].target, goals[0].year, goals[0].kind, goals[0].source]
+    return table
 
 
 def _with_students(table: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
