@@ -282,9 +282,11 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
 
 
 def _table(sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], int],
-           *, region: str = "NL", models: bool = False) -> argparse.ArgumentParser:
+           *, region: str = "NL", models: bool = False, targets: str = ""
+           ) -> argparse.ArgumentParser:
     """A subcommand that builds a table for regions (``--region``, default NL) with the study
-    settings (``--study``, ``--seed``, ``--n-paths``)."""
+    settings (``--study``, ``--seed``, ``--n-paths``); ``targets``: the help of a
+    ``--targets`` flag (own targets from data/targets.csv)."""
     p = sub.add_parser(name, help=help)
     p.add_argument("--region", type=_csv_list, default=[region] if region else None,
                    help="regions, e.g. Oost or NL,Oost,Overijssel,Gelderland (default "
@@ -298,6 +300,8 @@ def _table(sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], 
     if models:
         p.add_argument("--models", type=_csv_list, help="one model name (default: the "
                                                         "documented default model)")
+    if targets:
+        p.add_argument("--targets", action="store_true", help=targets)
     _add_output(p)
     p.set_defaults(func=func)
     return p
@@ -377,17 +381,14 @@ def build_parser() -> argparse.ArgumentParser:
            "target, P as of the study's as-of and now", _cmd_headline, models=True)
     comb = _table(sub, "combined", "the combined 4 in 10 (mbo+hbo+wo weighted by entrants) "
                   "per region: observed, projected, P, extra points and the gap in students",
-                  _cmd_combined)
-    comb.add_argument("--targets", action="store_true",
-                      help="each region's own target for all young people (data/targets.csv) "
-                           "instead of the study's")
+                  _cmd_combined, targets="each region's own target for all young people "
+                                         "(data/targets.csv) instead of the study's")
     comb.add_argument("--as-of", type=_as_of_list,
                       help="information sets, e.g. 2015,now (default: the study's as-of and "
                            "now)")
-    accel = _table(sub, "accel", "extra points a year (and students) a target needed, by "
-                   "start year, per level of a region", _cmd_accel)
-    accel.add_argument("--targets", action="store_true",
-                       help="each level's own target (data/targets.csv) instead of the study's")
+    _table(sub, "accel", "extra points a year (and students) a target needed, by start year, "
+           "per level of a region", _cmd_accel,
+           targets="each level's own target (data/targets.csv) instead of the study's")
     _table(sub, "counts", "count targets (women in Oost, Zwolle) on technical entrants",
            _cmd_counts, region="")
     women = _table(sub, "women", "the share of girls choosing technique per level (DUO basis) "
