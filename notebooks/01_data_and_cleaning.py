@@ -117,10 +117,11 @@ prov[["indicator", "level", "n_share", "first_year", "last_year", "n_sources", "
 print(rp.short_series_text(headline))
 
 # %% [markdown]
-# Two headline series are too thin to model: vmbo gl/tl with a NaSk package (2 values, 2005/06
-# and 2014/15) and havo/vwo pooled (2 values). Their own ambitions (40% and 55%) are therefore
-# judged on the separate series that exist (vmbo gl and tl diploma series; havo and vwo
-# separately) where possible.
+# One headline series is too thin to model: vmbo gl/tl with a NaSk package (2 values, 2005/06
+# and 2014/15); its 40% ambition is therefore also judged on the separate gl and tl NaSk diploma
+# series. The havo/vwo pooled series (the 55% ambition) is published for two years only; the
+# cleaning derives it from the havo and vwo year-4 counts where both exist (step `pool` of the
+# clean log, flags derived and pooled), which gives it seven values.
 
 # %%
 ax = tp.plot_series(headline, targets=study.target, figsize=(10, 5.2),
@@ -150,8 +151,8 @@ rp.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_
 # ## What this means
 #
 # The national headline series are short and gappy (8 to 13 published values per level, with
-# years missing in between) and two have too few values to model at all (vmbo gl/tl pooled and
-# havo/vwo pooled). The vmbo series break at the 2016/17 profile reform, so a trend through vmbo
+# years missing in between), vmbo gl/tl pooled has too few values to model at all, and havo/vwo
+# pooled is partly derived from the havo and vwo counts. The vmbo series break at the 2016/17 profile reform, so a trend through vmbo
 # values on both sides of 2016 mixes two definitions. The regional series (also by sex) exist
 # only as DUO-derived counts for five years, place students where their institution is, and for
 # mbo and vo are proxies (all mbo participants; vo exam candidates instead of profile choice).

@@ -106,13 +106,14 @@ print(rp.students_text(runs, scenario="required", year=study.target_year,
 
 # %% [markdown]
 # In students: an acceleration from 2016/17 that put the median on 40% in 2020/21 would
-# have meant, in 2020/21 alone, roughly 21,000 more technical mbo entrants, 18,000 more in hbo
-# and 3,000 more in wo than on the 2016 trend: about half as many again as the technical
+# have meant, in 2020/21 alone, roughly 19,000 more technical mbo entrants, 19,000 more in hbo
+# and 4,000 more in wo than on the 2016 trend: about half as many again as the technical
 # entrants those three levels had (printed above). Havo needed nothing extra (it was on course
-# in 2016), so its row is zero. The totals for mbo, hbo and wo are implied by the monitor's
-# counts and shares and kept at their last known value (mbo 2009/10, hbo and wo 2015/16; see
-# `n_total_projection`); they are uncertain by a few percent, and real intake totals have
-# changed since, so read these as orders of magnitude.
+# in 2016), so its row is zero. The entrants of 2020/21 are those the monitor's counts and
+# shares imply for the years around it (mbo about 146,000, between 151,000 in 2019/20 and
+# 136,000 in 2022/23; hbo and wo after 2019/20 by their own trend; see `n_total_projection`):
+# totals are facts, so they use all data, not only what 2016 knew. They are uncertain by a few
+# percent (the shares are printed in whole percents), so read these as orders of magnitude.
 #
 # ## What this means
 #

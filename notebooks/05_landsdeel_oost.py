@@ -35,8 +35,8 @@ pd.set_option("display.width", 120)
 study = tp.load_study(STUDY).replace(**CHANGES)
 series = tp.load_series()
 targets = tp.load_targets()
-intake = rp.regional_comparison(series, levels=INTAKE_LEVELS, regions=REGIONS)
-vo = rp.regional_comparison(series, levels=VO_LEVELS, regions=REGIONS)
+intake = rp.regional_comparison(series, levels=INTAKE_LEVELS, region=REGIONS)
+vo = rp.regional_comparison(series, levels=VO_LEVELS, region=REGIONS)
 
 # %% [markdown]
 # ## mbo, hbo, wo and ho: the intake levels of the 40% goal

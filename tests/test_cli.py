@@ -26,6 +26,7 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 @pytest.mark.parametrize("command", ["data build", "calibrate", "forecast", "reach",
                                      "probability", "evaluate", "backtest", "scenarios",
+                                     "headline", "combined", "accel", "counts", "women",
                                      "report"])
 def test_every_subcommand_has_help(command):
     code, out, _ = run(*command.split(), "--help")
@@ -122,7 +123,7 @@ def test_scenarios_by_name():
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        (["reach", "--level", "nonsense"], "unknown level nonsense"),
+        (["reach", "--level", "nonsense"], "unknown level 'nonsense'"),
         (["reach", "--target", "abc"], "expected a fraction"),
         (["reach", "--series", "/no/such/file.csv"], "/no/such/file.csv"),
         (["reach", "--models", "prophet"], "prophet"),
@@ -150,5 +151,55 @@ def test_installed_entry_point(tmp_path):
 def test_parser_lists_all_subcommands():
     text = build_parser().format_help()
     for name in ["data", "calibrate", "forecast", "reach", "probability", "evaluate",
-                 "backtest", "scenarios", "report"]:
+                 "backtest", "scenarios", "headline", "combined", "accel", "counts", "women",
+                 "report"]:
         assert name in text
+
+
+# ------------------------------------------------------------------ one command per region
+
+
+def _csv(*argv: str) -> pd.DataFrame:
+    code, out, err = run(*argv)
+    assert code == 0, err
+    return pd.read_csv(io.StringIO(out))
+
+
+@pytest.mark.slow
+def test_headline_of_a_region_against_its_own_targets():
+    df = _csv("headline", "--region", "Oost", "--level", "mbo,hbo,wo", "--n-paths", "200")
+    assert df["region"].tolist() == ["Oost"] * 3 and (df["own_target"] == 0.40).all()
+    assert set(df["own_target_kind"]) == {"goal"} and df["own_target_source"].notna().all()
+    # as of 2016 Oost's regional series had too few points; now they are judged
+    assert set(df["status"]) <= {"too_short", "no_data"}
+    assert df["p_own_target_now"].between(0, 1).all()
+
+
+@pytest.mark.slow
+def test_combined_per_region_as_of_2016_and_now():
+    df = _csv("combined", "--region", "NL,Gelderland", "--n-paths", "200")
+    assert set(df["region"]) == {"NL", "Gelderland"}
+    nl = df.loc[(df["region"] == "NL") & (df["year"] == 2020)]
+    assert len(nl) == 2 and set(nl["as_of"].fillna(-1)) == {2015, -1}
+    assert (nl["gap_students"] > 0).all() and "entrants" in nl["basis"].iloc[0]
+
+
+@pytest.mark.slow
+def test_acceleration_in_points_and_students_for_a_region():
+    df = _csv("accel", "--region", "Gelderland", "--level", "mbo,hbo", "--n-paths", "200")
+    assert set(df["region"]) == {"Gelderland"} and {"extra_pp_per_year", "extra_students",
+                                                   "entrants"} <= set(df.columns)
+    ok = df.loc[df["status"] == "ok"]
+    assert len(ok) and (ok["extra_students"] / ok["entrants"]).notna().all()
+    assert df["n_total_projection"].str.contains("Gelderland/NL").all()
+
+
+@pytest.mark.slow
+def test_counts_and_women():
+    counts = _csv("counts")
+    assert set(counts["region"]) == {"Oost", "Zwolle"}
+    women = _csv("women", "--region", "Overijssel", "--level", "hbo", "--decompose",
+                 "--years", "2015,2019")
+    r = women.iloc[0]
+    assert r["region"] == "Overijssel" and r["sex"] == "female"
+    assert r["technical_pp"] + r["overall_pp"] == pytest.approx(r["change_pp"])

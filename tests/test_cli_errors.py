@@ -52,7 +52,7 @@ CASES = [
     ("data build --shared {a_file}", "source files not found"),
     ("data build --out {a_file}/data", "a file is in the way"),
     # forecast
-    ("forecast --level nope", "unknown level nope"),
+    ("forecast --level nope", "unknown level 'nope'"),
     ("forecast --region Overijsel", "Overijssel"),
     ("forecast --sex woman", "woman"),
     ("forecast --until abc", "invalid int value"),
@@ -85,7 +85,7 @@ CASES = [
     # calibrate, probability, evaluate
     ("calibrate --out {a_file}/cal", "a file is in the way"),
     ("probability --target 1.5", "target must be a fraction in (0, 1)"),
-    ("probability --level nope", "unknown level nope"),
+    ("probability --level nope", "unknown level 'nope'"),
     ("evaluate --models prophet", "prophet"),
     # backtest
     ("backtest --min-train 100", "the longest series"),
@@ -103,6 +103,9 @@ CASES = [
     ("scenarios --file {path_over_data.yml} --level havo", "would overwrite them"),
     ("scenarios --names nope", "unknown scenario nope"),
     ("scenarios --until 1800", "until must be"),
+    # the region tables (the ones that need the data are REGION_CASES below)
+    ("headline --n-paths 0", "n_paths"),
+    ("combined --as-of 2015,then", "expected start years or 'now'"),
     # report
     ("report --readme {no_markers.md} --out {tmp}/rep", "README markers missing"),
     ("report --readme {one_marker.md} --out {tmp}/rep", "<!-- acceleration:start -->"),
@@ -119,8 +122,21 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("argv", "needle"), CASES, ids=[c[0] or "(none)" for c in CASES])
-def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, needle):
+#: a region or level the data do not hold, per region subcommand (each loads the data: slow)
+REGION_CASES = [
+    ("headline --region Oos", "unknown region 'Oos' (did you mean Oost?)"),
+    ("headline --region Oost --level havo,hvo", "unknown level 'hvo' (did you mean havo"),
+    ("reach --region Oost --level vmbo_gltl", "'Oost' has no headline series"),
+    ("combined --region Drenthe", "'Drenthe' has no headline series"),
+    ("combined --as-of 1800", "as_of must be a start year"),
+    ("accel --region Twente", "'Twente' has no headline series"),
+    ("counts --region Overijssel", "no data for region 'Overijssel'"),
+    ("women --region Oost --sex woman", "sex"),
+    ("women --region Oost --decompose --years 2015,2015", "years must be"),
+]
+
+
+def _one_line_error(tmp_path: Path, argv: str, needle: str) -> None:
     files = _files(tmp_path)
     for name, path in {"tmp": tmp_path, **files}.items():
         argv = argv.replace("{" + name + "}", str(path))
@@ -132,11 +148,23 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, needle):
     assert "Traceback" not in err and out == ""
 
 
+@pytest.mark.parametrize(("argv", "needle"), CASES, ids=[c[0] or "(none)" for c in CASES])
+def test_bad_input_is_one_line_and_exit_2(tmp_path, argv, needle):
+    _one_line_error(tmp_path, argv, needle)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("argv", "needle"), REGION_CASES, ids=[c[0] for c in REGION_CASES])
+def test_a_region_or_level_without_data_is_one_line_and_exit_2(tmp_path, argv, needle):
+    _one_line_error(tmp_path, argv, needle)
+
+
 def test_every_subcommand_is_covered():
     commands = {" ".join(c[0].split()[:2]) if c[0].startswith("data") else c[0].split(" ")[0]
-                for c in CASES}
+                for c in CASES + REGION_CASES}
     assert {"data build", "calibrate", "forecast", "reach", "probability", "evaluate",
-            "backtest", "scenarios", "report"} <= commands
+            "backtest", "scenarios", "headline", "combined", "accel", "counts", "women",
+            "report"} <= commands
     assert len(CASES) >= 50
 
 

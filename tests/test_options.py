@@ -24,7 +24,7 @@ def _run(name: str, **options):
         "forecast": lambda o: tp.forecast(HAVO, **{**cheap, "until": 2026, **o}),
         "reachability": lambda o: tp.reachability(HAVO, **{**cheap, **o}),
         "reachability_combined": lambda o: tp.reachability_combined(
-            SERIES, levels=["havo", "vwo"], weights=None, **{**cheap, **o}),
+            SERIES, levels=["havo", "vwo"], **{**cheap, **o}),
         "backtest": lambda o: tp.backtest(HAVO, **{**cheap, "horizons": [1], **o}),
         "hindcast": lambda o: tp.hindcast(HAVO, **{**cheap, **o}),
         "required_acceleration": lambda o: tp.required_acceleration(HAVO, **{**cheap, **o}),

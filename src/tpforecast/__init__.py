@@ -42,8 +42,6 @@ _EXPORTS: dict[str, str] = {
     "reachability_combined": "forecasting",
     "probability_by_year": "forecasting",
     "two_set_evaluation": "forecasting",
-    "combined_share": "forecasting",
-    "latest_totals": "forecasting",
     "drop_short_series": "forecasting",
     "share_counts": "forecasting",
     "backtest": "forecasting",
@@ -96,11 +94,9 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from tpforecast.data.validation import validate
     from tpforecast.forecasting import (
         backtest,
-        combined_share,
         drop_short_series,
         forecast,
         hindcast,
-        latest_totals,
         probability_by_year,
         reachability,
         reachability_combined,

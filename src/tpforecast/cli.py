@@ -1,7 +1,9 @@
 """The ``tpforecast`` command line.
 
 Subcommands: ``data build``, ``calibrate``, ``forecast``, ``reach``, ``probability``,
-``backtest``, ``evaluate``, ``scenarios``, ``report``.
+``backtest``, ``evaluate``, ``scenarios``, ``headline``, ``combined``, ``accel``, ``counts``,
+``women``, ``report``. Every subcommand that takes series has ``--region`` (one name or
+several, comma-separated).
 Results go to stdout as CSV (or JSON with ``--format json``), or to a file with ``--out``.
 User errors (a bad file, an unknown level, a bad option) print one clear line on stderr and exit
 with status 2, without a traceback.
@@ -52,6 +54,15 @@ def _horizons(option: str) -> list[int]:
     return _int_list(option)
 
 
+def _as_of_list(text: str) -> list[int | None]:
+    """``2015,now``: information sets (a start year, or ``now`` for all data)."""
+    try:
+        return [None if v.lower() == "now" else int(v) for v in _csv_list(text)]
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"expected start years or 'now', comma-separated, "
+                                         f"e.g. 2015,now; got {text!r}") from exc
+
+
 def _fraction(option: str) -> float:
     try:
         value = float(option.rstrip("%")) / (100 if option.endswith("%") else 1)
@@ -76,20 +87,22 @@ def _emit(df: pd.DataFrame, args: argparse.Namespace) -> None:
 
 
 def _selected(args: argparse.Namespace) -> pd.DataFrame:
-    """The series chosen by the selection options (headline series by default)."""
+    """The series chosen by the selection options (headline series by default).
+
+    ``--region`` and ``--level`` go through the library's one selection
+    (:func:`~tpforecast.forecasting.selection.selected`: an unknown name gets a did-you-mean,
+    a name without data names what exists); the headline series are chosen from the whole
+    frame, so they carry their entrants (``headline_series``)."""
     from tpforecast.data.loaders import load_series, select_series
-    from tpforecast.report.headline import headline_series
+    from tpforecast.forecasting.selection import headline_series, selected
 
     series = load_series(args.series)
-    chosen = select_series(series, indicators=args.indicator, levels=args.level,
-                           regions=args.region, sexes=args.sex, origin=args.origin)
     if args.indicator is None and args.origin is None and not args.all_indicators:
-        headline = headline_series(chosen, levels=None, region=None, sex=None)
-        if headline.empty:
-            found = ", ".join(sorted(set(chosen["indicator"])))
-            raise TpError(f"no headline series in the selection; it holds the indicators "
-                          f"{found} (add --all-indicators, or choose with --indicator)")
-        chosen = headline
+        chosen = headline_series(series, levels=args.level, region=args.region, sex=None)
+        return select_series(chosen, sexes=args.sex).reset_index(drop=True)
+    chosen = selected(series, region=args.region, levels=args.level, what="selection")
+    chosen = select_series(chosen, indicators=args.indicator, sexes=args.sex,
+                           origin=args.origin)
     return chosen.reset_index(drop=True)
 
 
@@ -205,6 +218,80 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _study(args: argparse.Namespace) -> Any:
+    """The study settings of a table command (``--study``, ``--seed``, ``--n-paths``)."""
+    from tpforecast.study import load_study
+
+    study = load_study(args.study)
+    changes = {k: v for k, v in (("seed", args.seed), ("n_paths", args.n_paths)) if v is not None}
+    return study.replace(**changes) if changes else study
+
+
+def _cmd_headline(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series, load_targets
+    from tpforecast.report.headline import HEADLINE_LEVELS, headline_table
+
+    study = _study(args)  # a bad setting is named before any work
+    series = load_series(args.series)
+    _emit(headline_table(series, targets=load_targets(), study=study,
+                         levels=args.level or HEADLINE_LEVELS, region=args.region,
+                         models=_models(args)), args)
+    return 0
+
+
+def _cmd_combined(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series
+    from tpforecast.forecasting.combined import COMBINED_LEVELS, reachability_combined
+
+    study = _study(args)
+    as_of = args.as_of or [study.as_of, None]
+    _emit(reachability_combined(load_series(args.series), region=args.region,
+                                levels=args.level or COMBINED_LEVELS,
+                                target="targets" if args.targets else study.target,
+                                year=study.target_year, as_of=as_of, seed=study.seed,
+                                n_paths=study.n_paths, horizon=study.horizon), args)
+    return 0
+
+
+def _cmd_accel(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series, load_targets
+    from tpforecast.forecasting.selection import HEADLINE_LEVELS, headline_series
+    from tpforecast.scenarios import acceleration_table
+
+    study = _study(args)
+    levels = args.level or HEADLINE_LEVELS
+    chosen = headline_series(load_series(args.series), levels=levels, region=args.region)
+    target = load_targets() if args.targets else study.target
+    _emit(acceleration_table(chosen, target=target, year=study.target_year, starts=study.starts,
+                             pace=study.pace, levels=[lv for lv in levels
+                                                      if lv in set(chosen["level"])],
+                             seed=study.seed, n_paths=study.n_paths, horizon=study.horizon),
+          args)
+    return 0
+
+
+def _cmd_counts(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series, load_targets
+    from tpforecast.report.outcomes import count_target_progress
+
+    _emit(count_target_progress(load_series(args.series), targets=load_targets(),
+                                region=args.region), args)
+    return 0
+
+
+def _cmd_women(args: argparse.Namespace) -> int:
+    from tpforecast.data.loaders import load_series
+    from tpforecast.report.women import share_change_decomposition, women_shares
+
+    series = load_series(args.series)
+    if args.decompose:
+        _emit(share_change_decomposition(series, region=args.region, levels=args.level,
+                                         sex=args.sex, years=args.years), args)
+    else:
+        _emit(women_shares(series, region=args.region, levels=args.level, sex=args.sex), args)
+    return 0
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from tpforecast.report.build import build_report
     from tpforecast.study import load_study
@@ -232,6 +319,32 @@ def _add_selection(p: argparse.ArgumentParser) -> None:
     g.add_argument("--all-indicators", action="store_true",
                    help="every indicator, not only the headline ones")
     g.add_argument("--series", help="a series CSV in the load_series layout (default: bundled)")
+
+
+def _table(sub: Any, name: str, help: str, func: Callable[[argparse.Namespace], int],
+           *, region: str = "NL", models: bool = False, targets: str = ""
+           ) -> argparse.ArgumentParser:
+    """A subcommand that builds a table for regions (``--region``, default NL) with the study
+    settings (``--study``, ``--seed``, ``--n-paths``); ``targets``: the help of a
+    ``--targets`` flag (own targets from data/targets.csv)."""
+    p = sub.add_parser(name, help=help)
+    p.add_argument("--region", type=_csv_list, default=[region] if region else None,
+                   help="regions, e.g. Oost or NL,Oost,Overijssel,Gelderland (default "
+                        f"{region or 'all'}); regional numbers count students where the "
+                        "institution is")
+    p.add_argument("--level", type=_csv_list, help="levels, e.g. mbo,hbo,wo")
+    p.add_argument("--series", help="a series CSV in the load_series layout (default: bundled)")
+    p.add_argument("--study", help="study settings file (default data/study.yml)")
+    p.add_argument("--seed", type=int, help="random seed (default: the study's)")
+    p.add_argument("--n-paths", type=int, help="simulated paths (default: the study's)")
+    if models:
+        p.add_argument("--models", type=_csv_list, help="one model name (default: the "
+                                                        "documented default model)")
+    if targets:
+        p.add_argument("--targets", action="store_true", help=targets)
+    _add_output(p)
+    p.set_defaults(func=func)
+    return p
 
 
 def _add_models(p: argparse.ArgumentParser, seed: bool = True) -> None:
@@ -327,6 +440,31 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--names", type=_csv_list, help="only these scenarios, comma-separated")
     sc.add_argument("--until", type=int, default=UNTIL, help=f"last year ({UNTIL})")
     sc.add_argument("--as-of", type=int, help="use only data up to this year")
+
+    _table(sub, "headline", "the headline table per level of a region, against its own "
+           "target, P as of the study's as-of and now", _cmd_headline, models=True)
+    comb = _table(sub, "combined", "the combined 4 in 10 (mbo+hbo+wo weighted by entrants) "
+                  "per region: observed, projected, P, extra points and the gap in students",
+                  _cmd_combined, targets="each region's own target for all young people "
+                                         "(data/targets.csv) instead of the study's")
+    comb.add_argument("--as-of", type=_as_of_list,
+                      help="information sets, e.g. 2015,now (default: the study's as-of and "
+                           "now)")
+    _table(sub, "accel", "extra points a year (and students) a target needed, by start year, "
+           "per level of a region", _cmd_accel,
+           targets="each level's own target (data/targets.csv) instead of the study's")
+    _table(sub, "counts", "count targets (women in Oost, Zwolle) on technical entrants",
+           _cmd_counts, region="")
+    women = _table(sub, "women", "the share of girls choosing technique per level (DUO basis) "
+                   "and its trend; --decompose: why it changed", _cmd_women)
+    women.add_argument("--sex", type=_csv_list, default=["female"],
+                       help="female (default), male, all, or several")
+    women.add_argument("--decompose", action="store_true",
+                       help="split each change into more or fewer technical entrants and more "
+                            "or fewer entrants overall")
+    women.add_argument("--years", type=_int_list,
+                       help="with --decompose: the years compared in order, e.g. 2015,2019 "
+                            "(default: consecutive years)")
 
     rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
     rep.add_argument("--out", default="reports", help="output directory (default reports/)")

@@ -10,6 +10,10 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "CountTargetError",
+    "MissingDataError",
+    "NothingComputedError",
+    "TargetYearError",
     "TpDataError",
     "TpDataWarning",
     "TpError",
@@ -17,6 +21,8 @@ __all__ = [
     "TpModelError",
     "TpNoDataError",
     "TpScenarioError",
+    "TpSelectionError",
+    "UnknownNameError",
 ]
 
 
@@ -96,6 +102,70 @@ class TpScenarioError(TpError):
 class TpNoDataError(TpModelError):
     """No usable observation: a series without any share, or none up to ``as_of``."""
 
+
+
+class NothingComputedError(TpModelError):
+    """A run in which no series (or series-model pair) could be computed: the message says why
+    for each (too short, no data up to ``as_of``, ...); ``rows`` holds the runner's rows of
+    those series (status and reason), for tables that show them."""
+
+    def __init__(self, message: str, rows: Any = ()) -> None:
+        self.rows = list(rows)
+        super().__init__(message)
+
+
+class TpSelectionError(TpDataError):
+    """A region, level or year asked for that the data do not hold.
+
+    The message names what was asked and what exists; the same facts are attributes, so code
+    branches on the subclass and reads ``asked`` and ``known``, never the message.
+
+    Parameters
+    ----------
+    problem
+        What is wrong, e.g. ``"unknown region"``.
+    what
+        The kind of name: ``region``, ``level``, ``year`` or ``target year``.
+    asked
+        The value asked for.
+    known
+        The values that exist (in the vocabulary, or in the data).
+    hint
+        A did-you-mean or other pointer (appended to the list of what exists).
+    """
+
+    def __init__(self, problem: str, *, what: str, asked: Any, known: Any,
+                 hint: str = "") -> None:
+        self.what = what
+        self.asked = asked
+        self.known = list(known)
+        self.hint = hint
+        super().__init__(problem, column=what, value=asked)
+
+    def _format(self) -> str:
+        shown = ", ".join(str(k) for k in self.known[:40]) + (
+            ", ..." if len(self.known) > 40 else "")
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{self.problem}{hint}; there is: {shown or 'nothing'}"
+
+
+class UnknownNameError(TpSelectionError):
+    """A region or level name outside the vocabulary (``data/mappings/region_names.csv``,
+    ``level_names.csv``), with a did-you-mean."""
+
+
+class MissingDataError(TpSelectionError):
+    """A known region, level or year without data in the frame (or a region without data for
+    a level): names what the frame does hold."""
+
+
+class TargetYearError(TpSelectionError):
+    """A target year that no target in the targets frame has: names the years that exist."""
+
+
+class CountTargetError(TpModelError):
+    """A count target (``kind == "growth_count"``, e.g. +20% women) applied where a share
+    target is needed: count targets are judged on counts (``count_target_progress``)."""
 
 
 class TpFileNotFoundError(TpDataError):

@@ -38,7 +38,13 @@ from mutations import (
 
 from tpforecast.data import tables
 from tpforecast.data.duo import read_duo
-from tpforecast.data.loaders import SERIES_DTYPES, TARGET_DTYPES, load_series, load_targets
+from tpforecast.data.loaders import (
+    SERIES_DTYPES,
+    TARGET_DTYPES,
+    TARGET_OPTIONAL,
+    load_series,
+    load_targets,
+)
 from tpforecast.data.published import FIGURES_COLUMNS, load_figures
 
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
@@ -490,7 +496,8 @@ class TargetsFile(Typed):
     def __init__(self) -> None:
         path = project_file("targets.csv")
         rows = len(split_lines(path.read_bytes())) - 1
-        super().__init__("targets", path, TARGET_DTYPES, load_targets, rows, None)
+        super().__init__("targets", path, {**TARGET_DTYPES, **TARGET_OPTIONAL}, load_targets,
+                         rows, None)
 
     def key_column(self) -> str:
         return "level"

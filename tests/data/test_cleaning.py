@@ -131,7 +131,9 @@ def test_at_most_one_canonical_indicator_per_level(series: pd.DataFrame) -> None
 
 def test_every_input_row_is_accounted_for(figures: pd.DataFrame, series: pd.DataFrame,
                                           log: pd.DataFrame) -> None:
-    from_counts = series["flags"].str.contains("share_from_counts", regex=False)
+    # shares derived from counts (the row's own, or a pooled series' members) are no input
+    from_counts = (series["flags"].str.contains("share_from_counts", regex=False)
+                   | series["flags"].str.contains("pooled", regex=False))
     published_values = (
         int((series["share"].notna() & ~from_counts).sum())
         + int(series["n_tech"].notna().sum())

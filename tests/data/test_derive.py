@@ -272,7 +272,8 @@ def test_real_series_coverage(series: pd.DataFrame) -> None:
     assert set(series["region"]) == {"NL", "Noord", "Noordwest", "Oost", "Zuidoost", "Zuidwest",
                                      "Groningen", "Friesland", "Drenthe", "Overijssel",
                                      "Flevoland", "Gelderland", "Utrecht", "Noord-Holland",
-                                     "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg"}
+                                     "Zuid-Holland", "Zeeland", "Noord-Brabant", "Limburg",
+                                     "Zwolle"}
     assert series["share"].between(0, 1).all()
     known = series["share"].notna()
     assert (series.loc[known, "share_lo"] <= series.loc[known, "share"]).all()

@@ -72,7 +72,9 @@ def test_regions_file_names_every_landsdeel_with_a_status() -> None:
     assert sorted(oost["province"]) == ["Gelderland", "Overijssel"]
     assert (oost["status"] == "confirmed").all() and oost["source"].str.contains("seeds/002").all()
     assert (regions.loc[regions["landsdeel"] != "Oost", "status"] == "assumed").all()
-    assert set(all_regions()) == {"NL", *LANDSDELEN, *PROVINCES} and len(all_regions()) == 18
+    # and the areas of areas.csv (Zwolle: the institutions in its municipality)
+    assert set(all_regions()) == {"NL", *LANDSDELEN, *PROVINCES, "Zwolle"}
+    assert len(all_regions()) == 19
     members = region_provinces(["Noordwest", "Oost"])
     assert members.groupby("region")["assumed"].all().to_dict() == {"Noordwest": True,
                                                                       "Oost": False}
@@ -127,7 +129,7 @@ def test_oost_is_overijssel_plus_gelderland_in_every_count(series: pd.DataFrame)
 def test_flags_say_where_and_how(series: pd.DataFrame) -> None:
     duo = series[series["origin"] == "duo"]
     assert duo["flags"].str.contains("institution_location").all()
-    assumed = duo["region"].isin(["Noord", "Noordwest", "Zuidoost", "Zuidwest"])
+    assumed = duo["region"].isin(["Noord", "Noordwest", "Zuidoost", "Zuidwest", "Zwolle"])
     assert duo.loc[assumed, "flags"].str.contains("assumed_region_mapping").all()
     assert not duo.loc[~assumed, "flags"].str.contains("assumed_region_mapping").any()
     hbo = duo[(duo["indicator"] == "duo_ho_intake_programme") & (duo["level"] == "hbo")]
@@ -403,3 +405,18 @@ def test_star_sexes_alone_are_read_with_a_note(tmp_path: Path) -> None:
             tmp_path.joinpath(path.name).write_bytes(path.read_bytes())
     result = read_duo_result(tmp_path / "feit_eerstejaars_geslacht.parquet")
     assert result.notes["message"].str.contains("sexes not checked against totals").any()
+
+
+def test_zwolle_counts_the_institutions_in_its_municipality(series: pd.DataFrame) -> None:
+    """An area (areas.csv) is summed from the rows located in its municipalities: mbo by the
+    place of the college (plaatsnaam), hbo by the municipality (gemeentenaam); its extent is
+    assumed, so every row is flagged; it lies inside Overijssel."""
+    zwolle = series[(series["region"] == "Zwolle") & (series["sex"] == "all")]
+    assert {"duo_mbo_participants_sector", "duo_ho_intake_programme"} <= set(zwolle["indicator"])
+    assert zwolle["flags"].str.contains("assumed_region_mapping").all()
+    ov = series[(series["region"] == "Overijssel") & (series["sex"] == "all")]
+    both = zwolle.merge(ov, on=["indicator", "level", "year"], suffixes=("", "_ov"))
+    duo = both[both["n_total"].notna()]
+    assert len(duo) and (duo["n_total"] < duo["n_total_ov"]).all()
+    mbo = zwolle[zwolle["indicator"] == "duo_mbo_participants_sector"].set_index("year")
+    assert sorted(mbo.index) == list(range(2015, 2020)) and mbo.loc[2015, "n_tech"] > 5000

@@ -197,7 +197,7 @@ def test_targets_broken_rows(targets: pd.DataFrame) -> None:
     broken.loc[3, "source"] = ""
     assert why(validate(broken, "targets")) == {
         (0, "", "share targets are fractions in (0, 1)"),
-        (2, "kind", "isin(['goal', 'ambition', 'growth_count'])"),
+        (2, "kind", "isin(['goal', 'ambition', 'path', 'growth_count'])"),
         (3, "source", "not_empty"),
     }
 

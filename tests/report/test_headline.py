@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import tpforecast as tp
+from tpforecast.errors import MissingDataError, UnknownNameError
 from tpforecast.forecasting.series import SkippedSeriesWarning
 from tpforecast.report import HEADLINE_LEVELS, headline_display, headline_table
 from tpforecast.study import DEFAULT_STUDY
@@ -65,9 +66,11 @@ def test_headline_table_values(headline, bundled_series):
         assert h.loc[lv, "last_year"] == rows.index.max()
         assert h.loc[lv, "last_share"] == rows.loc[rows.index.max()]
     assert pd.isna(h.loc["vmbo_bb", "observed_target_year"])  # not published
-    for lv in ["vmbo_gltl", "havo_vwo"]:  # too short: NA with the status and a reason
-        assert pd.isna(h.loc[lv, "p_target"]) and h.loc[lv, "status"] == "too_short"
-        assert "too few" in h.loc[lv, "reason"]
+    # too short: NA with the status and a reason
+    assert pd.isna(h.loc["vmbo_gltl", "p_target"]) and h.loc["vmbo_gltl", "status"] == "too_short"
+    assert "too few" in h.loc["vmbo_gltl", "reason"]
+    # havo/vwo pooled: derived from the havo and vwo counts (pooled), 4 values by 2015/16
+    assert h.loc["havo_vwo", "status"] == "ok" and h.loc["havo_vwo", "own_target"] == 0.55
     assert h.loc["mbo", "p_target"] < 0.05 and h.loc["vwo", "p_target"] > 0.95
     assert h.loc["mbo", "extra_pp_per_year"] > 0 > h.loc["vwo", "extra_pp_per_year"]
     assert h.loc["vwo", "at_target_since"] == 2005 and pd.isna(h.loc["vwo", "first_likely_year"])
@@ -94,10 +97,25 @@ def test_headline_extra_matches_the_library(headline, bundled_series):
                         float(headline.set_index("level").loc["wo", "extra_pp_per_year"]))
 
 
-def test_headline_missing_level(bundled_series):
-    t = headline_table(bundled_series, levels=["havo", "nonexistent_level"],
-                       study=DEFAULT_STUDY.replace(n_paths=200))
-    assert t["status"].iloc[1] == "no_data" and pd.isna(t["last_share"].iloc[1])
+def test_headline_unknown_or_missing_level_is_an_error(bundled_series):
+    """A level outside the vocabulary, or one the region has no headline series for, is an
+    error naming what exists (never a silent empty row)."""
+    fast = DEFAULT_STUDY.replace(n_paths=200)
+    with pytest.raises(UnknownNameError, match="did you mean havo") as info:
+        headline_table(bundled_series, levels=["havo", "hvo"], study=fast)
+    assert info.value.asked == "hvo" and "havo" in info.value.known
+    with pytest.raises(MissingDataError, match="'Oost' has no headline series") as info:
+        headline_table(bundled_series, levels=["havo", "vmbo_gltl"], region="Oost", study=fast)
+    assert info.value.asked == "vmbo_gltl" and "havo" in info.value.known
+
+
+def test_headline_default_levels_keep_a_no_data_row(bundled_series):
+    """With the default levels a level without a headline series in the region is a row with
+    status no_data (Oost has no monitor-scale vmbo gl/tl series)."""
+    t = headline_table(bundled_series, region="Oost",
+                       study=DEFAULT_STUDY.replace(n_paths=200)).set_index("level")
+    assert t.loc["vmbo_gltl", "status"] == "no_data" and pd.isna(t.loc["vmbo_gltl", "last_share"])
+    assert (t["region"] == "Oost").all()
 
 
 def test_display_labels_come_from_the_study_columns(headline):

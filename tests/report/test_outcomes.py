@@ -1,12 +1,14 @@
-"""own_target_reachability, women_target_progress and when_reached on the bundled data."""
+"""own_target_reachability, count_target_progress (women in Oost, Zwolle) and when_reached
+on the bundled data."""
 
 from __future__ import annotations
 
 import pytest
 
 import tpforecast as tp
-from tpforecast.errors import TpModelError
+from tpforecast.errors import MissingDataError, TpModelError, UnknownNameError
 from tpforecast.report import (
+    count_target_progress,
     own_target_reachability,
     role_indicators,
     when_lines,
@@ -20,36 +22,87 @@ FAST = DEFAULT_STUDY.replace(n_paths=300)
 
 def test_own_target_reachability(bundled_series, bundled_targets):
     a = own_target_reachability(bundled_series, targets=bundled_targets, study=FAST)
-    assert set(a["target_kind"]) <= {"ambition", "goal"}
+    assert set(a["target_kind"]) <= {"ambition", "goal"} and set(a["region"]) == {"NL"}
     havo = a.loc[(a["level"] == "havo") & (a["target_kind"] == "ambition")].iloc[0]
     assert havo["target"] == 0.55 and havo["observed"] == 0.40 and not havo["met"]
-    # too short by 2015: kept as a row with its status, not dropped
+    # too short by 2015: kept as a row with its status, not dropped; judged on NaSk diplomas
     gl = a.loc[a["level"] == "vmbo_gl"].iloc[0]
     assert gl["status"] == "too_short" and gl["target"] == 0.40
+    assert gl["indicator"] == "gl_diploma_nask" and "doel 4" in gl["target_source"]
+    # mbo: the 40% goal and its own 30% ambition (doel 9), each with its source
+    mbo = a.loc[a["level"] == "mbo"].set_index("target_kind")
+    assert mbo.loc["ambition", "target"] == 0.30 and "doel 9" in mbo.loc["ambition",
+                                                                         "target_source"]
+    assert mbo.loc["goal", "target"] == 0.40
 
 
-def test_women_target_progress_ratios_equal_count_ratios(bundled_series, bundled_targets):
+def test_own_targets_of_regions(bundled_series, bundled_targets):
+    a = own_target_reachability(bundled_series, targets=bundled_targets, study=FAST,
+                                region=["Oost", "Twente"])
+    oost = a.loc[a["region"] == "Oost"]
+    assert set(oost["level"]) == {"mbo", "hbo", "wo", "ho"} and (oost["target"] == 0.40).all()
+    assert set(oost["indicator"]) <= set(role_indicators("regional_headline").values())
+    # the Twente path is judged only on Twente's own index, never on the monitor
+    twente = a.loc[a["region"] == "Twente"].sort_values("target_year")
+    assert twente["indicator"].unique().tolist() == ["twente_index"]
+    assert twente["target"].tolist() == [0.30, 0.35, 0.40]
+    assert twente["target_kind"].tolist() == ["path", "path", "goal"]
+    with pytest.raises(UnknownNameError, match="did you mean Oost"):
+        own_target_reachability(bundled_series, targets=bundled_targets, region="Oos")
+    with pytest.raises(MissingDataError) as info:  # Zeeland has no target of its own
+        own_target_reachability(bundled_series, targets=bundled_targets, region="Zeeland")
+    assert "Oost" in info.value.known and "Zeeland" not in info.value.known
+
+
+def _monitor_tech(series, level, region, sex, year):
+    """Technical entrants on the monitor's scale, computed here from first principles."""
+    nl = series.loc[(series["region"] == "NL") & series["canonical"]
+                    & (series["origin"] == "published") & (series["level"] == level)
+                    & (series["sex"] == sex) & (series["year"] == year), "n_tech"]
+    duo = series.loc[(series["indicator"] == role_indicators("duo_basis")[level])
+                     & (series["level"] == level) & (series["sex"] == sex)
+                     & (series["year"] == year)].set_index("region")["n_tech"]
+    return float(nl.dropna().iloc[0]) * float(duo[region]) / float(duo["NL"])
+
+
+def test_women_target_on_one_entrants_basis(bundled_series, bundled_targets):
     w = women_target_progress(bundled_series, targets=bundled_targets)
     assert w["level"].tolist() == ["mbo", "hbo", "wo", "pooled"]
-    oost_f = bundled_series.loc[(bundled_series["region"] == "Oost")
-                                & (bundled_series["sex"] == "female")
-                                & (bundled_series["origin"] == "duo")]
+    assert (w["region"] == "Oost").all() and (w["sex"] == "female").all()
     counts = {}
     for lv in ["mbo", "hbo", "wo"]:
-        rows = oost_f.loc[(oost_f["level"] == lv)
-                          & (oost_f["indicator"] == role_indicators("duo_basis")[lv])].set_index("year")["n_tech"]
-        counts[lv] = (int(rows.loc[2015]), int(rows.loc[2019]))
+        counts[lv] = (_monitor_tech(bundled_series, lv, "Oost", "female", 2015),
+                      _monitor_tech(bundled_series, lv, "Oost", "female", 2019))
         r = w.loc[w["level"] == lv].iloc[0]
-        assert (r["baseline_count"], r["count"]) == counts[lv]
-        assert r["ratio"] == counts[lv][1] / counts[lv][0] and r["met"] == (r["ratio"] >= 1.2)
+        assert (r["baseline_count"], r["count"]) == pytest.approx(counts[lv])
+        assert r["ratio"] == pytest.approx(counts[lv][1] / counts[lv][0])
+        assert r["met"] == (r["ratio"] >= 1.2) and "NL monitor x Oost/NL" in r["basis"]
     pooled = w.iloc[-1]
-    assert pooled["ratio"] == sum(c[1] for c in counts.values()) / pooled["baseline_count"]
+    assert pooled["ratio"] == pytest.approx(sum(c[1] for c in counts.values())
+                                            / sum(c[0] for c in counts.values()))
+    # mbo entrants: the national entrants x Oost's fraction of the participants
     assert "participants_not_entrants" in w.loc[w["level"] == "mbo", "note"].iloc[0]
-    # hbo and wo are counted as bachelor entrants on the monitor's programme list
     assert set(w.loc[w["level"].isin(["hbo", "wo"]), "indicator"]) == {"duo_ho_intake_programme"}
     with pytest.raises(TpModelError, match="growth_count"):
         women_target_progress(bundled_series,
                               targets=bundled_targets.loc[bundled_targets["kind"] != "growth_count"])
+
+
+def test_count_targets_include_zwolle(bundled_series, bundled_targets):
+    c = count_target_progress(bundled_series, targets=bundled_targets, region="Zwolle")
+    assert c["level"].tolist() == ["mbo", "hbo", "pooled"]
+    assert (c["target_ratio"] == 1.25).all() and (c["baseline_year"] == 2015).all()
+    assert "techniekpact.nl/landsdelen/oost/zwolle" in c["target_source"].iloc[0]
+    # institutions in the municipality of Zwolle (areas.csv), technical entrants on the
+    # monitor's scale; the area's extent is assumed
+    assert (c["status"] == "ok").all()
+    for lv in ("mbo", "hbo"):
+        r = c.loc[c["level"] == lv].iloc[0]
+        assert r["baseline_count"] == pytest.approx(
+            _monitor_tech(bundled_series, lv, "Zwolle", "all", 2015))
+        assert "assumed_region_mapping" in r["note"] and r["met"] == (r["ratio"] >= 1.25)
+    pooled = c.iloc[-1]
+    assert pooled["ratio"] == pytest.approx(pooled["count"] / pooled["baseline_count"])
 
 
 def test_when_reached(bundled_series, bundled_targets):

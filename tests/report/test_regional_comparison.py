@@ -32,7 +32,7 @@ def test_regional_comparison(comparison, bundled_series):
     assert math.isclose(row["diff_pp"].iloc[0], 100 * (row["share"].iloc[0] - nl["share"].iloc[0]))
     assert rc["flags"].str.contains("institution_location").all()
     with pytest.raises(TpModelError, match="reference"):
-        regional_comparison(bundled_series, regions=["Oost"])
+        regional_comparison(bundled_series, region=["Oost"])
 
 
 def test_latest_and_change(comparison):

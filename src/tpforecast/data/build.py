@@ -34,7 +34,12 @@ from tpforecast.data.benchmark import benchmark_series
 from tpforecast.data.cleaning import clean_figures
 from tpforecast.data.cleanlog import LOG_DTYPES
 from tpforecast.data.derive import derive_duo_series
-from tpforecast.data.loaders import SERIES_COLUMNS, TARGET_DTYPES
+from tpforecast.data.loaders import (
+    SERIES_COLUMNS,
+    TARGET_COLUMNS,
+    TARGET_DTYPES,
+    TARGET_OPTIONAL,
+)
 from tpforecast.data.published import load_figures
 from tpforecast.data.regions import write_region_lookups
 from tpforecast.data.validation import SERIES_KEY, validate
@@ -219,7 +224,8 @@ def write_datapackage(out: Path) -> Path:
         _resource(out / "targets.csv", out, "targets",
                   "Policy targets per level, region and sex, each with its source",
                   {k: ("integer" if v == "Int64" else "number" if v == "Float64" else "string",
-                       "") for k, v in TARGET_DTYPES.items()}, ["monitor"]),
+                       "") for k, v in ((c, {**TARGET_DTYPES, **TARGET_OPTIONAL}[c])
+                                        for c in TARGET_COLUMNS)}, ["monitor"]),
     ]
     for name, title, fields in (
             ("calibration.csv", "Calibration of the default model's intervals (conformal "

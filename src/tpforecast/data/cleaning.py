@@ -27,6 +27,8 @@ Steps, in order (the ``step`` names of the log):
 10. ``combine`` - share, count_tech and count_total of one key become one row.
 11. ``shares`` - derive the share from counts where only counts exist; check a printed share
     against counts where both exist (tolerance: the rounding of the printed share).
+    ``pool`` - a pooled series without a share (havo/vwo) gets it from its members' counts
+    (``pooled.csv``, :mod:`tpforecast.data.pooling`; one log row per derived value).
 12. ``flags`` - quality of each value, ``pre_break:<id>`` from ``breaks.csv`` (by year, or by
     the edition of a value for rules with ``edition_before``), extra flags of ``indicators.csv``.
 
@@ -47,6 +49,7 @@ import pandas as pd
 from tpforecast.data.cleanlog import LOG_COLUMNS, CleanLog
 from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.data.mappings import normalize_level, normalize_sex, parse_school_year
+from tpforecast.data.pooling import pool_series
 from tpforecast.data.resolve import attach_editions, resolve_editions
 from tpforecast.data.tables import (
     breaks_in_force,
@@ -138,6 +141,7 @@ def clean_figures(figures: pd.DataFrame, *, vintage: int | None = None) -> Clean
     work = _to_fractions(work, log)
     series = _combine_measures(work, log, origin)
     series = _derive_and_check_shares(series, log)
+    series = pool_series(series, log)
     series = _flag_breaks(series, breaks, log)
     series = _apply_indicator_flags(series, indicators)
     _log_quality(series, indicators, log)

@@ -10,7 +10,9 @@ a province), the DUO edition, the flags and a description.
 
 Regions: every province, the landsdelen of ``data/mappings/regions.csv`` and ``NL``, all summed
 from the same province sums, so national and regional values are computed the same way (and a
-landsdeel is exactly the sum of its provinces). A row's region is where the *institution* is
+landsdeel is exactly the sum of its provinces); and the areas of ``data/mappings/areas.csv``
+(Zwolle), summed from the rows located in their municipalities (``tpforecast.data.areas``;
+their extent is assumed: flag ``assumed_region_mapping``). A row's region is where the *institution* is
 (flag ``institution_location``); a landsdeel whose provinces are ``assumed`` in
 ``regions.csv`` carries the flag ``assumed_region_mapping``.
 """
@@ -24,6 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpforecast.data.areas import area_of, load_areas
 from tpforecast.data.duo import read_duo
 from tpforecast.data.loaders import SERIES_COLUMNS, SERIES_DTYPES
 from tpforecast.data.mappings import mapping_path, read_mapping
@@ -50,9 +53,11 @@ _REGION_KINDS = ("province", "municipality", "place", "vo_location")
 
 
 def all_regions() -> tuple[str, ...]:
-    """``NL``, the landsdelen and the twelve provinces of ``data/mappings/regions.csv``."""
+    """``NL``, the landsdelen and the twelve provinces of ``data/mappings/regions.csv``, and the
+    areas of ``data/mappings/areas.csv``."""
     table = load_regions()
-    return (NATIONAL, *dict.fromkeys(table["landsdeel"]), *table["province"])
+    return (NATIONAL, *dict.fromkeys(table["landsdeel"]), *table["province"],
+            *dict.fromkeys(load_areas()["area"]))
 
 
 DEFAULT_REGIONS = ("NL", "Oost", "Overijssel", "Gelderland")  # kept for callers; see all_regions
@@ -127,7 +132,10 @@ def derive_duo_series(
         From reading the files, mapping names to provinces, or an unknown region.
     """
     raw_dir = Path(raw_dir)
-    members = region_provinces(regions if regions is not None else all_regions())
+    areas = load_areas()
+    wanted = list(regions if regions is not None else all_regions())
+    areas = areas[areas["area"].isin(wanted)]
+    members = region_provinces([r for r in wanted if r not in set(areas["area"])])
     cache: dict[tuple[str, str, str], pd.DataFrame] = {}
     parts = []
     for spec in load_duo_indicators(indicators).itertuples(index=False):
@@ -136,6 +144,7 @@ def derive_duo_series(
             counts = _read_counts(raw_dir, spec.files)
             counts["province"] = _provinces(counts, spec.region_column, spec.region_kind,
                                             raw_dir)
+            counts["area"] = area_of(counts, spec.region_column, spec.region_kind, areas)
             cache[key] = counts
         parts.append(_series_for(cache[key], spec, members))
     series = pd.concat(parts, ignore_index=True)
@@ -211,6 +220,10 @@ def _series_for(counts: pd.DataFrame, spec: Any, members: pd.DataFrame) -> pd.Da
     sums = technical_sums(counts, spec.level, by=("province", "sex", "year"),
                           definition=spec.definition or None, measure=spec.measure or None)
     regional = sums.merge(members, on="province", how="inner")
+    located = counts[counts["area"].notna().to_numpy()]
+    if len(located):  # areas: institutions in their municipalities (extent assumed)
+        area_sums = _area_sums(located, spec)
+        regional = pd.concat([regional, area_sums], ignore_index=True)
     grouped = regional.groupby(["region", "sex", "year"], sort=True)
     totals = grouped[_SUMS].sum().reset_index()
     assumed = grouped["assumed"].any().to_numpy()
@@ -228,6 +241,16 @@ def _series_for(counts: pd.DataFrame, spec: Any, members: pd.DataFrame) -> pd.Da
         "source": " | ".join(map(str, pd.unique(counts["source"]))), "edition": spec.edition,
         "origin": "duo", "canonical": False, "flags": flags,
     })
+
+
+def _area_sums(located: pd.DataFrame, spec: Any) -> pd.DataFrame:
+    """Sums per area of the rows located in one (an area is never a union of provinces)."""
+    try:
+        sums = technical_sums(located, spec.level, by=("area", "sex", "year"),
+                              definition=spec.definition or None, measure=spec.measure or None)
+    except TpDataError:  # the area has no institution of this level in the file
+        return pd.DataFrame(columns=["region", "sex", "year", *_SUMS, "assumed"])
+    return sums.rename(columns={"area": "region"}).assign(assumed=True)
 
 
 def _flag_breaks(series: pd.DataFrame) -> pd.DataFrame:

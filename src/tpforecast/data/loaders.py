@@ -57,6 +57,12 @@ TARGET_DTYPES: dict[str, str] = {
     "source": "str",
     "note": "str",
 }
+#: Optional columns of a targets file: ``indicator`` restricts a target to the series of that
+#: indicator (e.g. vmbo gl/tl 40% on the NaSk diploma series; Twente's path on its own index).
+TARGET_OPTIONAL: dict[str, str] = {"indicator": "str"}
+#: The columns of the bundled targets file, in file order.
+TARGET_COLUMNS: list[str] = ["level", "region", "sex", "year", "target", "kind",
+                             "baseline_year", "indicator", "source", "note"]
 
 
 def _read_checked(path: Path, dtypes: dict[str, str], kind: str, bundled: bool,
@@ -182,23 +188,31 @@ def _newest_vintage() -> int:
 
 
 def load_targets(path: str | Path | None = None) -> pd.DataFrame:
-    """Policy targets per level, region and sex.
+    """Policy targets per level, region and sex, each with its source.
 
-    The national 40% "4 in 10" goal, the landsdeel Oost and Overijssel goals per level, the
-    level ambitions (vmbo gl/tl 40% with NaSk, vmbo bb/kb 30% technical, havo/vwo 55%
-    N-profile) and the Oost agreement of 20% more women in technical programmes by the end of
-    2019 (``kind="growth_count"``: ``target`` is the ratio of the count in ``year`` to the count
-    in ``baseline_year``). Curated by hand in ``data/targets.csv``; each row cites its source.
+    The national 40% "4 in 10" goal (also read per level), the goals of landsdeel Oost,
+    Overijssel, Gelderland (40% for mbo, hbo and wo), Stedendriehoek (40%) and Noord (hbo 30%),
+    the national level ambitions (mbo 30%, doel 9; vmbo bb/kb 30% technical; vmbo gl/tl 40% with
+    NaSk, judged on the gl and tl NaSk diploma series; havo/vwo 55% N-profile), the Twente path
+    30/35/40% (``kind="path"`` for the interim points; Twente's own index only), and two count
+    targets (``kind="growth_count"``: ``target`` is the ratio of the count in ``year`` to the
+    count in ``baseline_year``): 20% more women in technical programmes in Oost by the end of
+    2019, and Zwolle's +25% technical intake in mbo and hbo. Curated by hand in
+    ``data/targets.csv``; each row cites its source and says in ``note`` how it is read.
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``level, region, sex, year, target, kind, baseline_year, source, note``.
-        ``target`` is a fraction for ``goal`` and ``ambition`` rows.
+        Columns ``level, region, sex, year, target, kind, baseline_year, source, note,
+        indicator``. ``target`` is a fraction for ``goal``, ``ambition`` and ``path`` rows;
+        ``indicator`` (NA: any series of the level) restricts a target to one indicator.
     """
     bundled = path is None
     path = Path(path) if path is not None else data_dir() / "targets.csv"
-    return _read_checked(path, TARGET_DTYPES, "targets", bundled)
+    frame = _read_checked(path, TARGET_DTYPES, "targets", bundled, optional=TARGET_OPTIONAL)
+    if "indicator" not in frame.columns:  # a file without it: every target applies to any
+        frame["indicator"] = pd.array([pd.NA] * len(frame), dtype="str")
+    return frame
 
 
 def series_keys(series: pd.DataFrame) -> pd.DataFrame:

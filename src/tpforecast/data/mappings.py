@@ -86,6 +86,7 @@ FLAG_TOKENS: tuple[str, ...] = (
     "anchored",
     "anchor_outside_band",
     "benchmarked",
+    "pooled",
 )
 
 # the start years a school year may have (the series schema checks the same range)

@@ -32,6 +32,9 @@
     definitions and shocks; ``;`` joins several for a pool across families), left out
     together when the default model's calibration is evaluated, and whether its DUO-basis
     series belong to the regional calibration set (pools of other levels do not).
+``level_groups.csv``
+    ``group, members, note``: a level key that stands for several levels (``all`` = mbo, hbo
+    and wo intake; ``mbo_hbo``; ``havo_vwo``; ...), for targets set on a group and for pooling.
 
 Each reader raises :class:`~tpforecast.errors.TpDataError` naming the file, the line and the
 column of the first problem.
@@ -59,7 +62,7 @@ from tpforecast.data.mappings import (
 from tpforecast.errors import TpDataError
 
 __all__ = ["breaks_in_force", "load_breaks", "load_corrections", "load_editions",
-           "load_indicators", "load_level_families", "vintage_end"]
+           "load_indicators", "load_level_families", "load_level_groups", "vintage_end"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -347,3 +350,34 @@ def load_level_families(path: str | Path | None = None) -> pd.DataFrame:
                           expected="lower-case names joined by ';', e.g. havo;vwo")
     frame["regional_set"] = _parse_bool_column(frame, "regional_set", path)
     return frame[[*required, "line"]]
+
+
+def load_level_groups(path: str | Path | None = None) -> dict[str, tuple[str, ...]]:
+    """Level keys that stand for several levels (``level_groups.csv``), checked.
+
+    Returns
+    -------
+    dict
+        group -> its member levels, e.g. ``{"all": ("mbo", "hbo", "wo"), ...}``.
+
+    Raises
+    ------
+    TpDataError
+        On a repeated group, an unknown level key (group or member, with did-you-mean), an
+        empty or repeated member list.
+    """
+    path = Path(path) if path is not None else mapping_path("level_groups.csv")
+    frame = read_mapping(path, required=("group", "members", "note"), key=("group",),
+                         not_empty=("group", "members"))
+    _check_level_keys(frame, "group", path)
+    groups = {}
+    for row in frame.itertuples(index=False):
+        members = tuple(m.strip() for m in row.members.split(";"))
+        if len(members) < 2 or len(set(members)) != len(members) or "" in members:
+            raise TpDataError("a group needs two or more different members", file=path,
+                              line=int(row.line), column="members", value=row.members,
+                              expected="level keys separated by ';', e.g. mbo;hbo;wo")
+        _check_level_keys(pd.DataFrame({"members": members, "line": row.line}), "members",
+                          path)
+        groups[row.group] = members
+    return groups

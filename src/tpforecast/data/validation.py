@@ -193,14 +193,18 @@ TARGETS_SCHEMA = pa.DataFrameSchema(
         "sex": pa.Column(None, pa.Check.isin(SEXES)),
         "year": _year(),
         "target": pa.Column("Float64", pa.Check.gt(0)),
-        "kind": pa.Column(None, pa.Check.isin(["goal", "ambition", "growth_count"])),
+        "kind": pa.Column(None, pa.Check.isin(["goal", "ambition", "path", "growth_count"])),
         "source": _text(allow_empty=False),
     },
     checks=[
         pa.Check(
             lambda df: (df["kind"] == "growth_count") | (df["target"] < 1),
             name="share targets are fractions in (0, 1)",
-        )
+        ),
+        pa.Check(
+            lambda df: (df["kind"] != "growth_count") | df["baseline_year"].notna(),
+            name="count targets have a baseline year",
+        ),
     ],
     unique=["level", "region", "sex", "year", "kind"],
     name="targets",
@@ -333,6 +337,8 @@ _EXPECTED = {
     "n_tech <= n_total": ("n_tech", "n_tech above n_total", "at most n_total"),
     "share targets are fractions in (0, 1)": ("target", "share target is not a fraction",
                                               "a fraction in (0, 1), e.g. 0.40 for 40%"),
+    "count targets have a baseline year": ("baseline_year", "count target without a baseline "
+                                           "year", "the year the count is compared with"),
     "known sorted flag tokens": ("flags", "unknown or unsorted flag token(s)",
                                  "sorted ';'-separated tokens of docs/design.md"),
 }

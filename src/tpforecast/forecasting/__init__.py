@@ -13,17 +13,15 @@ matcher), :mod:`~.measures` (recent and needed pace, first year at target), :mod
 (paths and quantiles of one series), :mod:`~.forecast`, :mod:`~.reachability`,
 :mod:`~.probability` (P(at or above a target) per year), :mod:`~.combined`,
 :mod:`~.backtesting`, :mod:`~.hindcast`, :mod:`~.calibration` (the default model's
-calibration from the package's own series), :mod:`~.evaluation` (the two-set evaluation).
+calibration from the package's own series), :mod:`~.evaluation` (the two-set evaluation),
+:mod:`~.selection` (``region`` and ``levels``, and the headline series of a region),
+:mod:`~.entrants` (the entrants behind a share, on the monitor's scale).
 """
 
 from tpforecast.forecasting.backtesting import backtest, score
 from tpforecast.forecasting.calibration import calibrate, calibration_scores, calibration_sets
-from tpforecast.forecasting.combined import (
-    combined_share,
-    fill_implied_totals,
-    latest_totals,
-    reachability_combined,
-)
+from tpforecast.forecasting.combined import COMBINED_LEVELS, reachability_combined
+from tpforecast.forecasting.entrants import fill_implied_totals, monitor_scale_counts
 from tpforecast.forecasting.evaluation import (
     evaluation_goals,
     family_coverage,
@@ -40,6 +38,7 @@ from tpforecast.forecasting.hindcast import (
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
 from tpforecast.forecasting.probability import first_year_with, probability_by_year
 from tpforecast.forecasting.reachability import reachability
+from tpforecast.forecasting.selection import headline_series, selected
 from tpforecast.forecasting.series import (
     KEY,
     STATUSES,
@@ -52,6 +51,7 @@ from tpforecast.forecasting.series import (
 from tpforecast.forecasting.targets import Goal, check_target, goals_for, resolve_target
 
 __all__ = [
+    "COMBINED_LEVELS",
     "KEY",
     "STATUSES",
     "Future",
@@ -61,7 +61,6 @@ __all__ = [
     "calibration_scores",
     "calibration_sets",
     "check_target",
-    "combined_share",
     "drop_short_series",
     "evaluation_goals",
     "family_coverage",
@@ -70,9 +69,10 @@ __all__ = [
     "first_year_with",
     "forecast",
     "goals_for",
+    "headline_series",
     "hindcast",
     "hindcast_summary",
-    "latest_totals",
+    "monitor_scale_counts",
     "model_diagnostics",
     "needed_pace",
     "one_step_errors",
@@ -82,6 +82,7 @@ __all__ = [
     "recent_pace",
     "resolve_target",
     "score",
+    "selected",
     "series_label",
     "series_rng",
     "share_counts",

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import (
     KEY,
     SplitSeries,
@@ -97,6 +98,8 @@ def backtest(
     intervals: Sequence[int] = INTERVALS,
     seed: int = SEED,
     n_paths: int = N_PATHS,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin (expanding window) forecasts of every series by every model.
@@ -118,6 +121,10 @@ def backtest(
         Interval coverages in percent.
     seed, n_paths
         Simulation settings for models without closed-form intervals.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar (default: only in an interactive terminal outside CI).
 
@@ -130,6 +137,7 @@ def backtest(
         is one row with ``year`` NA and its ``status``; a series without data one row with
         ``model`` and ``cutoff`` NA.
     """
+    series = selected(series, region=region, levels=levels, what="backtest")
     # models learned from backtest errors leave out the evaluated series' family (no leakage)
     model_objs = [m.for_evaluation() for m in
                   resolve_models(available_models() if models is None else models)]

@@ -1,275 +1,332 @@
-"""``reachability_combined``: the "4 in 10" over several levels together (stage 3).
+"""``reachability_combined``: the "4 op de 10" over mbo, hbo and wo together, per region
+(stage 3).
 
-The combined share is the weighted mean of the levels' shares. Each level's future is
-simulated with its own stable seed and the paths are combined draw by draw, so the probability
-comes from joint paths; the levels are simulated independently (no common shocks: positively
-correlated levels would give a wider interval). Weights ``"n_total"`` are each level's latest
-pupil total up to ``as_of``: printed, or implied by the printed count and share
-(``n_tech / share``) where the monitor prints no total.
+The combined share of a year is the mean of the levels' headline shares weighted by their
+entrants of that year, **all on the monitor's scale**
+(:mod:`~tpforecast.forecasting.entrants`): NL's entrants as the monitor's counts and shares
+imply them (mbo 2019/20: about 151,000), a region's as NL's times the region's fraction of NL
+on the DUO basis (hbo/wo first-year bachelors; mbo participants, whose *fraction* stands in for
+the fraction of entrants, so the stock of participants is never used as a weight). Years
+without a known total use the level's totals projected by their own trend. Regional numbers
+count students where the institution is.
+
+Each level's future is simulated with its own stable seed and the paths are combined draw by
+draw with the year's weights, so the probability comes from joint paths; the levels are
+simulated independently (no common shocks: positively correlated levels would give a wider
+interval). A level not observed in a year of the combined history is interpolated between its
+observations (the ``reason`` says so); the combined ``observed`` column uses only years in which
+every level is published.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import math
+import warnings
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError
+from tpforecast.errors import MissingDataError, TpModelError, TpNoDataError
+from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.future import Future
-from tpforecast.forecasting.reachability import outcome, reach_columns
+from tpforecast.forecasting.selection import as_names, headline_series
 from tpforecast.forecasting.series import (
-    KEY,
-    SplitSeries,
+    SkippedSeriesWarning,
     fit_models,
     resolve_models,
-    series_label,
     split_series,
     typed,
 )
-from tpforecast.forecasting.targets import check_target
-from tpforecast.formatting import school_year
-from tpforecast.models import DEFAULT_MODEL, SeriesData
-from tpforecast.options import check_options
-from tpforecast.study import HORIZON, INTERVALS, N_PATHS, SEED, TARGET, TARGET_YEAR
+from tpforecast.forecasting.targets import Goal, goals_for, resolve_target
+from tpforecast.models import DEFAULT_MODEL, SeriesData, TrendModel, interval_probs
+from tpforecast.options import check_options, checked
+from tpforecast.study import AS_OF, HORIZON, INTERVALS, N_PATHS, SEED, TARGET, TARGET_YEAR
 
-__all__ = ["combined_share", "fill_implied_totals", "latest_totals", "reachability_combined"]
+__all__ = ["COMBINED_LEVELS", "reachability_combined"]
 
-
-def _pick_series(split: SplitSeries, level: str, region: str, sex: str,
-                 indicators: Mapping[str, str] | None) -> tuple[str, ...]:
-    cands = [k for k in split.data if k[1] == level and k[2] == region and k[3] == sex]
-    if indicators and level in indicators:
-        cands = [k for k in cands if k[0] == indicators[level]]
-    if len(cands) > 1:
-        canon = [k for k in cands if "canonical" in split.meta[k].columns
-                 and bool(split.meta[k]["canonical"].fillna(False).any())]
-        if len(canon) == 1:
-            cands = canon
-    if len(cands) != 1:
-        found = ", ".join(k[0] for k in cands) or "none"
-        raise TpModelError(
-            f"reachability_combined: level {level!r} (region {region}, sex {sex}) needs exactly "
-            f"one series; found {found}. Pass indicators={{'{level}': '<indicator>'}}"
-        )
-    return cands[0]
+#: The levels of the combined "4 op de 10": intake in mbo, hbo and wo.
+COMBINED_LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
 
 
-def fill_implied_totals(series: pd.DataFrame) -> pd.DataFrame:
-    """Fill a missing ``n_total`` with ``round(n_tech / share)`` where both are known.
+class _Levels:
+    """One region's headline series of the combined levels, with their entrants."""
 
-    The monitor often prints the technical count and the share but not the total; the total
-    they imply is what weights and scenarios need to turn points into students. The printed
-    share is rounded to whole percents, so an implied total carries an error of up to about
-    ``0.5 / (100 * share)`` (2% at a share of 25%). Filled rows get the flag
-    ``n_total_from_share``.
+    def __init__(self, rows: pd.DataFrame, levels: list[str], region: str) -> None:
+        self.levels, self.region = levels, region
+        self.rows = {lv: g.sort_values("year") for lv, g in rows.groupby("level", sort=False)}
+        for lv, g in self.rows.items():
+            if g["indicator"].nunique() > 1:
+                raise TpModelError(f"reachability_combined: level {lv!r} in {region} has "
+                                   f"several headline series: {sorted(set(g['indicator']))}")
+        self.frame = rows
 
-    Returns
-    -------
-    pandas.DataFrame
-        A copy of ``series`` with ``n_total`` filled where it was missing and ``n_tech`` and
-        a positive ``share`` exist.
-    """
-    out = series.copy()
-    nt = out["n_tech"].astype("Float64")
-    sh = out["share"].astype("Float64")
-    fill = (out["n_total"].isna() & nt.notna() & sh.notna() & (sh > 0)).to_numpy(
-        dtype=bool, na_value=False)
-    implied = (nt[fill] / sh[fill]).round().astype("Int64")
-    out["n_total"] = out["n_total"].astype("Int64")
-    out.loc[fill, "n_total"] = implied
-    flags = out.loc[fill, "flags"].fillna("").astype(str) if "flags" in out \
-        else pd.Series("", index=out.index[fill])
-    out.loc[fill, "flags"] = [";".join(sorted({*f.split(";"), "n_total_from_share"} - {""}))
-                              for f in flags]
-    return out
+    def basis(self, years: np.ndarray) -> str:
+        """Per level the entrants it is weighted by over ``years``: basis and projection."""
+        return " | ".join(f"{lv}: {population(self.rows[lv], years)[1]}" for lv in self.levels)
 
+    def entrants(self, years: np.ndarray) -> np.ndarray:
+        """Entrants per level (rows) and year (columns) on the monitor's scale."""
+        out = []
+        for lv in self.levels:
+            n, _, known = population(self.rows[lv], years)
+            if not known:
+                raise TpModelError(f"reachability_combined: level {lv!r} in {self.region} has "
+                                   "no entrant totals to weight it (the monitor prints no count "
+                                   "and there is no DUO basis); choose other levels")
+            out.append(n)
+        return np.vstack(out)
 
-def latest_totals(series: pd.DataFrame, *, as_of: int | None = None) -> pd.DataFrame:
-    """Each series' latest pupil total up to ``as_of``, for weighting: printed, or implied by
-    the printed count and share (:func:`fill_implied_totals`).
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``indicator, level, region, sex, year, n_total, method`` (``"printed"`` or
-        ``"n_tech / share"``), one row per series that has a total.
-    """
-    rows = fill_implied_totals(series)
-    if as_of is not None:
-        rows = rows.loc[(rows["year"] <= as_of).to_numpy(dtype=bool, na_value=False)]
-    rows = rows.loc[rows["n_total"].notna().to_numpy()].sort_values([*KEY, "year"])
-    out = rows.groupby(KEY, sort=False).tail(1)
-    implied = ["n_total_from_share" in str(f).split(";") for f in out["flags"]]
-    out = out[[*KEY, "year", "n_total"]].assign(
-        method=np.where(implied, "n_tech / share", "printed"))
-    return out.reset_index(drop=True).astype({"year": "Int64", "n_total": "Int64"})
+    def observed(self) -> dict[int, float]:
+        """The combined share of every year in which each level is observed (all data)."""
+        shares = [g.set_index("year")["share"].dropna() for g in
+                  (self.rows[lv] for lv in self.levels)]
+        common = sorted(set.intersection(*(set(int(y) for y in s.index) for s in shares)))
+        if not common:
+            return {}
+        w = self.entrants(np.array(common))
+        values = np.vstack([[float(s.loc[y]) for y in common] for s in shares])
+        return dict(zip(common, (w * values).sum(axis=0) / w.sum(axis=0), strict=True))
 
 
-def _weights(weights: str | Mapping[str, float] | None, keys: list[tuple[str, ...]],
-             rows: list[pd.DataFrame], as_of: int | None) -> tuple[np.ndarray, str]:
-    """Normalised weights of the series ``keys`` (their ``rows``), and the totals used."""
-    levels = [k[1] for k in keys]
-    source = ""
-    if weights is None:
-        w = np.ones(len(levels))
-    elif isinstance(weights, str):
-        if weights != "n_total":
-            raise TpModelError(f"weights must be 'n_total', a mapping or None; got {weights!r}")
-        totals = latest_totals(pd.concat(rows), as_of=as_of)
-        by = {tuple(r[:4]): r for r in totals.itertuples(index=False)}
-        missing = [k for k in keys if k not in by]
-        if missing:
-            raise TpModelError(f"series {series_label(missing[0])}: no n_total (printed or "
-                               f"implied) to weight level {missing[0][1]!r}; pass "
-                               "weights={level: pupils} or weights=None")
-        w = np.array([float(by[k].n_total) for k in keys])
-        source = "; ".join(f"{k[1]} {int(by[k].n_total):,} ({by[k].method}, "
-                           f"{school_year(by[k].year)})" for k in keys)
-    else:
-        miss = [lv for lv in levels if lv not in weights]
-        if miss:
-            raise TpModelError(f"weights lack level(s) {miss}")
-        w = np.array([float(weights[lv]) for lv in levels])
-    if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
-        raise TpModelError(f"weights must be non-negative with a positive sum; got {w.tolist()}")
-    return w / w.sum(), source
+def _as_ofs(as_of: Any) -> list[int | None]:
+    """``as_of`` as a list of information sets (a year, None for all data, or several)."""
+    items = list(as_of) if isinstance(as_of, list | tuple) else [as_of]
+    if not items:
+        raise TpModelError("as_of must be a year, None (all data) or a list of them; got []")
+    return list(dict.fromkeys(checked("as_of", a) for a in items))
 
 
-def _values_on_grid(data: SeriesData, grid: np.ndarray) -> np.ndarray:
+def _on_grid(data: SeriesData, grid: np.ndarray) -> np.ndarray:
     """Observed shares on ``grid`` years up to the last observation (interpolating gaps)."""
-    inside = grid <= data.last_year
     out = np.full(grid.shape, np.nan)
+    inside = grid <= data.last_year
     out[inside] = np.interp(grid[inside], data.years, data.shares)
     return out
 
 
-def combined_share(
-    series: pd.DataFrame,
-    *,
-    levels: Sequence[str],
-    years: Sequence[int],
-    weights: str | Mapping[str, float] | None = "n_total",
-    as_of: int | None = None,
-    region: str = "NL",
-    sex: str = "all",
-    indicators: Mapping[str, str] | None = None,
-) -> pd.DataFrame:
-    """The observed combined share of several levels in ``years``, weighted as in
-    :func:`reachability_combined` (weights from the data up to ``as_of``, shares from all
-    data): what happened, next to what was projected.
+def _fits(lv: _Levels, as_of: int | None, model: TrendModel
+          ) -> tuple[dict[str, Any], str, str]:
+    """Per level its (data, fitted model) with the data up to ``as_of``, or the status and
+    reason of the first level that cannot be modelled."""
+    try:
+        split = split_series(lv.frame, as_of)
+    except TpNoDataError:
+        split = None
+    out = {}
+    for level in lv.levels:
+        keys = [k for k in (split.data if split else {}) if k[1] == level]
+        if not keys:
+            first = int(lv.rows[level]["year"].min())
+            return {}, "no_data", (f"{level} ({lv.region}) has no observation up to {as_of} "
+                                   f"(its series starts in {first})")
+        fits, failed = fit_models([model], keys[0], split.data[keys[0]])  # type: ignore[union-attr]
+        if model.name not in fits:
+            return {}, failed[0]["status"], f"{level} ({lv.region}): {failed[0]['reason']}"
+        out[level] = (keys[0], split.data[keys[0]], fits[model.name])  # type: ignore[union-attr]
+    return out, "ok", ""
 
-    Returns
-    -------
-    pandas.DataFrame
-        ``year, share`` (NA where a level has no published value that year).
-    """
-    split = split_series(series)
-    keys = [_pick_series(split, lv, region, sex, indicators) for lv in levels]
-    w, _ = _weights(weights, keys, [split.meta[k] for k in keys], as_of)
-    out = []
-    for y in years:
-        vals = [split.data[k].shares[split.data[k].years == int(y)] for k in keys]
-        share = sum(wi * float(v[0]) for wi, v in zip(w, vals, strict=True)) \
-            if all(v.size for v in vals) else np.nan
-        out.append({"year": int(y), "share": share})
-    return pd.DataFrame(out).astype({"year": "Int64", "share": "Float64"})
+
+def _simulate(lv: _Levels, fits: dict[str, Any], end: int, seed: int, n_paths: int
+              ) -> tuple[np.ndarray, np.ndarray, Future, str]:
+    """The combined history (years, shares) and its future paths, with the model used."""
+    datas = [fits[level][1] for level in lv.levels]
+    last = min(d.last_year for d in datas)
+    history = np.arange(max(int(d.years[0]) for d in datas), last + 1)
+    grid = np.arange(last + 1, end + 1)
+    w = lv.entrants(np.concatenate([history, grid]))
+    w = w / w.sum(axis=0)
+    values = np.zeros(history.size)
+    paths = np.zeros((n_paths, grid.size))
+    for i, level in enumerate(lv.levels):
+        key, data, fitted = fits[level]
+        values += w[i, :history.size] * _on_grid(data, history)
+        mine = np.broadcast_to(_on_grid(data, grid), (n_paths, grid.size)).copy()
+        future = grid > data.last_year
+        if future.any():
+            mine[:, future] = Future.of_model(fitted, key, seed=seed, n_paths=n_paths,
+                                              end=end).paths_for(grid[future])
+        paths += w[i, history.size:] * mine
+    used = "+".join(sorted({fits[level][2].model_used for level in lv.levels}))
+    return history, values, Future(grid, paths=paths), used
+
+
+def _rows(lv: _Levels, as_of: int | None, target: float, year: int, model: TrendModel,
+          intervals: Sequence[int], seed: int, n_paths: int, horizon: int) -> pd.DataFrame:
+    """The rows of one region and information set: one per year."""
+    observed = lv.observed()
+    fits, status, reason = _fits(lv, as_of, model)
+    probs, qcols = interval_probs(intervals)
+    if fits:
+        history, hist, fut, used = _simulate(lv, fits, max(HORIZON, horizon, year), seed,
+                                             n_paths)
+        first = int(history[0])
+    else:
+        history, hist, fut, used = np.array([], dtype=int), np.array([]), None, ""
+        first = min(observed, default=year)
+    years = np.arange(min([first, *observed]), max([year, *observed]) + 1)
+    base = {"region": lv.region, "levels": "+".join(lv.levels), "model": model.name,
+            "model_used": used, "target": target, "target_year": year, "as_of": as_of,
+            "basis": lv.basis(years)}
+    out = pd.DataFrame({**base, "year": years})
+    out["observed"] = [observed.get(int(y), math.nan) for y in years]
+    w = lv.entrants(years)
+    out["entrants"] = w.sum(axis=0)
+    out["weights"] = [";".join(f"{level}={v:.3f}" for level, v in zip(lv.levels, col / col.sum(),
+                                                                      strict=True))
+                      for col in w.T]
+    if fut is None:
+        return out.assign(status=status, reason=reason, **dict.fromkeys(
+            ["last_year", "last_share", *qcols, "p_target", "start", "extra_pp_per_year",
+             "gap_students"], math.nan))
+    return _filled(out, history, hist, fut, target, probs, qcols, as_of)
+
+
+def _filled(out: pd.DataFrame, history: np.ndarray, hist: np.ndarray, fut: Future,
+            target: float, probs: list[float], qcols: list[str],
+            as_of: int | None) -> pd.DataFrame:
+    """Projection, probability, extra pace and gap in students of every row's year."""
+    last = int(history[-1])
+    start = max(last, as_of if as_of is not None else last) + 1
+    years = out["year"].to_numpy(dtype=int)
+    q = np.full((len(probs), years.size), np.nan)
+    p = np.full(years.size, np.nan)
+    past = years <= last
+    known = past & (years >= history[0])
+    q[:, known] = np.interp(years[known], history, hist)
+    p[known] = (q[probs.index(0.5), known] >= target).astype(float)
+    ahead = ~past & (years <= fut.grid[-1])
+    q[:, ahead] = fut.quantiles(years[ahead], probs)
+    p[ahead] = fut.prob_at_least(years[ahead], np.full(ahead.sum(), target))
+    median = q[probs.index(0.5)]
+    span = np.where(years >= start, years - start + 1, np.nan)
+    interpolated = ~np.isin(years, [y for y, v in zip(years, out["observed"], strict=True)
+                                    if not pd.isna(v)])
+    out = out.assign(last_year=last, last_share=float(hist[-1]),
+                     **dict(zip(qcols, q, strict=True)), p_target=p, start=start,
+                     extra_pp_per_year=100 * (target - median) / span,
+                     gap_students=(target - median) * out["entrants"].to_numpy(dtype=float))
+    out["status"] = np.where(known, "observed", np.where(ahead, "ok", "no_years"))
+    out["reason"] = np.where(known & interpolated, "a level interpolated between its "
+                             "observations", np.where(ahead, "levels simulated independently",
+                                                      np.where(past, "before the combined "
+                                                               "history", "")))
+    return out
+
+
+def _goal(target: float | pd.DataFrame, region: str, sex: str, year: int) -> Goal:
+    """The combined target of a region: a fraction in ``year``, or the region's own target for
+    all young people (level ``all``) from a targets frame."""
+    if not isinstance(target, pd.DataFrame):
+        return Goal(float(target), year, "", "")
+    goals = goals_for(target, ("", "all", region, sex), one=True)
+    if not goals:
+        have = sorted({str(r) for r in target.loc[(target["level"] == "all").to_numpy(),
+                                                  "region"].dropna()})
+        raise MissingDataError(f"reachability_combined: no target for all young people (level "
+                               f"all) in {region}", what="region", asked=region, known=have)
+    return goals[0]
 
 
 def reachability_combined(
     series: pd.DataFrame,
     *,
-    levels: Sequence[str],
-    weights: str | Mapping[str, float] | None = "n_total",
-    target: float = TARGET,
+    region: str | Sequence[str] = "NL",
+    levels: str | Sequence[str] = COMBINED_LEVELS,
+    target: float | pd.DataFrame | str = TARGET,
     year: int = TARGET_YEAR,
-    as_of: int | None = None,
+    as_of: int | None | Sequence[int | None] = (AS_OF, None),
     models: str = DEFAULT_MODEL,
-    region: str = "NL",
     sex: str = "all",
-    indicators: Mapping[str, str] | None = None,
     intervals: Sequence[int] = INTERVALS,
     seed: int = SEED,
     n_paths: int = N_PATHS,
     horizon: int = HORIZON,
 ) -> pd.DataFrame:
-    """Reachability of a target for several levels together ("4 in 10" over mbo, hbo, wo).
+    """The combined "4 op de 10": mbo + hbo + wo intake together, per region and information
+    set, year by year.
 
     Parameters
     ----------
     series
-        Series frame.
+        The full series frame (:func:`~tpforecast.data.loaders.load_series`): each level's
+        headline series of the region (:func:`~tpforecast.report.headline_series`) and the
+        counts that give its entrants.
+    region
+        Region(s): NL, Oost, Overijssel, Gelderland, or any region with a headline series of
+        every level (by institution location; landsdelen other than Oost are an assumed split).
     levels
-        Level keys, e.g. ``["mbo", "hbo", "wo"]``.
-    weights
-        ``"n_total"``: each level's latest pupil total up to ``as_of`` (printed or implied, see
-        :func:`latest_totals`); a mapping level -> weight; or None for equal weights.
-    target, year, as_of
-        As in :func:`~tpforecast.forecasting.reachability` (a single fraction).
+        The levels combined (default mbo, hbo and wo).
+    target, year
+        The combined target (a fraction) and its year (2020 = 2020/21); or a targets frame
+        (``"targets"``: the bundled one): each region's own target for all young people
+        (level ``all``: NL, Oost, Overijssel, Gelderland 40% in 2020) and its year.
+    as_of
+        Information set(s): a year (only shares up to it are modelled; 2015 is what 2016
+        knew), None (all data), or several; the default gives "as of 2016" (the study's
+        ``as_of``) and "now". Entrant totals use every year of the data (they are facts).
     models
-        One model name.
-    region, sex
-        Which series to combine.
-    indicators
-        level -> indicator, to choose among several series of a level (default: the only one,
-        or the ``canonical`` one).
+        One trend model.
+    sex
+        ``all``, ``female`` or ``male``.
     intervals, seed, n_paths, horizon
         As in :func:`~tpforecast.forecasting.reachability`.
 
     Returns
     -------
     pandas.DataFrame
-        One row: ``levels, region, sex, model, model_used, weights`` (normalised, as text),
-        ``weights_source`` (the totals used), then the columns of
-        :func:`~tpforecast.forecasting.reachability` for the combined share (``last_year``:
-        the latest year all levels are observed; gaps interpolated).
+        One row per region, ``as_of`` and year (from the first year of the combined history
+        to the target year or the last observed year): ``region, levels, model, model_used,
+        target, target_year, target_kind, target_source`` (with a targets frame; empty for a
+        fraction), ``as_of`` (NA: all data), ``basis`` (the entrants each level is
+        weighted by), ``year, observed`` (the combined share published for that year: NA
+        unless every level has a value), ``entrants`` (all entrants of the levels that year,
+        on the monitor's scale), ``weights`` (each level's share of them), ``last_year,
+        last_share`` (the combined history's last year and value with the data up to
+        ``as_of``), ``median, lo_<l>, hi_<l>`` (the combined share projected from ``as_of``;
+        in the history the history), ``p_target`` (P(combined share at or above ``target`` in
+        that year)), ``start`` (the first year of extra growth: the year after ``as_of`` or
+        the history), ``extra_pp_per_year`` (extra points a year from ``start`` on top of the
+        trend for the median to reach the target in that year), ``gap_students`` (technical
+        entrants short of the target that year on the median: (target - median) x entrants;
+        negative: above), ``status`` (``observed``: history; ``ok``: projected; ``too_short``
+        or ``no_data`` when a level could not be modelled with the data up to ``as_of``, with
+        the ``reason``) and ``reason``.
+
+    Raises
+    ------
+    UnknownNameError, MissingDataError
+        An unknown region or level, or a region without a headline series of a level.
+    TpModelError
+        Bad options, or a level without entrant totals to weight it.
     """
     (m,) = resolve_models(models, one=True)
-    t = check_target(target)
-    if isinstance(levels, str) or len(levels) < 1:
-        raise TpModelError(f"levels must be a list of level keys; got {levels!r}")
-    if len(set(levels)) != len(levels):
+    tgt = resolve_target(target)
+    year, intervals, seed, n_paths, horizon = check_options(
+        year=year, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
+    infos = _as_ofs(as_of)
+    if not isinstance(levels, str) and len(set(levels)) != len(list(levels)):
         raise TpModelError(f"levels listed twice: {list(levels)}")
-    year, as_of, intervals, seed, n_paths, horizon = check_options(
-        year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
-    split = split_series(series, as_of)
-    keys = [_pick_series(split, lv, region, sex, indicators) for lv in levels]
-    w, source = _weights(weights, keys, [split.meta[k] for k in keys], as_of)
-    datas = [split.data[k] for k in keys]
-    last = min(d.last_year for d in datas)
-    first = max(int(d.years[0]) for d in datas)
-    grid = np.arange(last + 1, max(HORIZON, horizon, int(year)) + 1)
-    combined = np.zeros((n_paths, grid.size))
-    used = set()
-    for k, d, wi in zip(keys, datas, w, strict=True):
-        fits, failed = fit_models([m], k, d)
-        if m.name not in fits:
-            raise TpModelError(failed[0]["reason"])
-        used.add(fits[m.name].model_used)
-        vals = np.broadcast_to(_values_on_grid(d, grid), (n_paths, grid.size)).copy()
-        fut = grid > d.last_year
-        if fut.any():
-            vals[:, fut] = Future.of_model(fits[m.name], k, seed=seed, n_paths=n_paths,
-                                           end=int(grid[-1])).paths_for(grid[fut])
-        combined += wi * vals
-    obs_years = np.arange(first, last + 1)
-    if obs_years.size == 0:
-        raise TpModelError(f"reachability_combined: levels {list(levels)} have no observed "
-                           "year in common")
-    obs = sum(wi * _values_on_grid(d, obs_years) for d, wi in zip(datas, w, strict=True))
-    row: dict[str, Any] = {
-        "levels": ",".join(levels), "region": region, "sex": sex, "model": m.name,
-        "model_used": "+".join(sorted(used)),
-        "weights": ";".join(f"{lv}={wi:.3f}" for lv, wi in zip(levels, w, strict=True)),
-        "weights_source": source, "target": t, "target_year": int(year), "as_of": as_of,
-        **outcome(obs_years, obs, Future(grid, paths=combined), t, int(year), intervals,
-                  horizon=horizon),
-    }
-    reason = ["levels simulated independently"]
-    if row["status"] == "observed":
-        reason.append("target year observed (gaps interpolated)")
-    row["reason"] = "; ".join(reason)
-    cols = ["levels", "region", "sex", "model", "model_used", "weights", "weights_source",
-            *reach_columns(intervals)[6:]]
-    return typed(pd.DataFrame([row], columns=cols))
+    lvls = as_names(levels, "levels") or list(COMBINED_LEVELS)
+    frames = []
+    for name in as_names(region, "region") or ["NL"]:
+        goal = _goal(tgt, name, sex, year)
+        rows = headline_series(series, levels=lvls, region=name, sex=sex)
+        lv = _Levels(rows, lvls, name)
+        frames += [_rows(lv, a, goal.target, int(goal.year), m, intervals, seed, n_paths,
+                         horizon).assign(target_kind=goal.kind, target_source=goal.source)
+                   for a in infos]
+    out = pd.concat(frames, ignore_index=True)
+    cols = ["region", "levels", "model", "model_used", "target", "target_year", "target_kind",
+            "target_source", "as_of", "basis", "year", "observed", "entrants", "weights", "last_year", "last_share",
+            *interval_probs(intervals)[1], "p_target", "start", "extra_pp_per_year",
+            "gap_students", "status", "reason"]
+    out = typed(out[cols])
+    missing = out.loc[out["status"].isin(["too_short", "no_data", "fit_failed"]).to_numpy()]
+    if len(missing):
+        cases = "; ".join(f"{r.region} as of {r.as_of}: {r.reason}" for r in
+                          missing.drop_duplicates(["region", "as_of"]).itertuples())
+        warnings.warn(f"reachability_combined: no projection for {cases}",
+                      SkippedSeriesWarning, stacklevel=2)
+    return out

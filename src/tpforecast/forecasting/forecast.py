@@ -8,7 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tpforecast.errors import TpModelError
+from tpforecast.errors import NothingComputedError, TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import (
     KEY,
     fit_models,
@@ -30,7 +31,8 @@ __all__ = ["forecast", "nothing_computed"]
 def nothing_computed(what: str, skipped: Sequence[dict[str, Any]]) -> TpModelError:
     """The error of a run in which no (series, model) pair could be computed."""
     reasons = "; ".join(f"[{s['model']}] {s['reason']}" for s in skipped)
-    return TpModelError(f"{what}: nothing could be computed: {reasons or 'no series'}")
+    return NothingComputedError(f"{what}: nothing could be computed: {reasons or 'no series'}",
+                                rows=skipped)
 
 
 def forecast(
@@ -42,6 +44,8 @@ def forecast(
     as_of: int | None = None,
     seed: int = SEED,
     n_paths: int = N_PATHS,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Forecast every series with every requested model up to ``until``.
@@ -63,6 +67,10 @@ def forecast(
         Base seed; each (series, model) gets its own stable seed derived from it.
     n_paths
         Simulated paths for models without closed-form intervals (``ensemble``).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Show a progress bar (default: only in an interactive terminal outside CI).
 
@@ -86,6 +94,7 @@ def forecast(
     >>> import tpforecast as tp
     >>> fc = tp.forecast(tp.load_series(), models=["drift", "ensemble"])  # doctest: +SKIP
     """
+    series = selected(series, region=region, levels=levels, what="forecast")
     model_objs = resolve_models(models)
     intervals, until, seed, n_paths = check_options(intervals=intervals, until=until, seed=seed,
                                                     n_paths=n_paths)

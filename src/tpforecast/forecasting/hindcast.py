@@ -13,6 +13,7 @@ import pandas as pd
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting.backtesting import backtest
 from tpforecast.forecasting.forecast import forecast
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import KEY, resolve_models
 from tpforecast.models import DEFAULT_MODEL, available_models
 from tpforecast.options import checked
@@ -27,7 +28,8 @@ def hindcast(
     as_of: int = AS_OF,
     years: Sequence[int] = (TARGET_YEAR - 1, TARGET_YEAR),
     models: str | Sequence[str] | None = None,
-    region: str | None = "NL",
+    region: str | Sequence[str] | None = "NL",
+    levels: str | Sequence[str] | None = None,
     intervals: Sequence[int] = INTERVALS,
     seed: int = SEED,
     n_paths: int = N_PATHS,
@@ -45,8 +47,10 @@ def hindcast(
     models
         Models (default all). The ``calibrated`` default uses the calibration built without
         the series' level family (as in :func:`~tpforecast.forecasting.backtest`).
-    region
-        Region of the series to use (None: all).
+    region, levels
+        Keep only the series of these regions and levels (None: all); a name the frame does
+        not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     intervals, seed, n_paths
         As in :func:`~tpforecast.forecasting.forecast`.
 
@@ -59,8 +63,7 @@ def hindcast(
         with the data up to ``as_of`` are rows with their ``status`` (``year`` NA).
     """
     years = checked("years", years)
-    sub = series if region is None else series.loc[
-        (series["region"] == region).to_numpy(dtype=bool, na_value=False)]
+    sub = selected(series, region=region, levels=levels, what="hindcast")
     # a model learned from backtest errors leaves out the evaluated series' family (no leakage)
     objs = [m.for_evaluation() for m in
             resolve_models(available_models() if models is None else models)]

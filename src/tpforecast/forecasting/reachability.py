@@ -13,6 +13,7 @@ from tpforecast.errors import TpModelError
 from tpforecast.forecasting.forecast import nothing_computed
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.measures import first_passage, needed_pace, recent_pace
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import (
     KEY,
     fit_models,
@@ -109,6 +110,8 @@ def reachability(
     seed: int = SEED,
     n_paths: int = N_PATHS,
     horizon: int = HORIZON,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Is the target reachable? One row per series, model and target.
@@ -134,6 +137,10 @@ def reachability(
         Simulation settings (per-series stable seeds).
     horizon
         Last year of the first-passage simulation.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar (default: only in an interactive terminal outside CI).
 
@@ -160,6 +167,7 @@ def reachability(
     >>> import tpforecast as tp
     >>> tp.reachability(tp.load_series(), target=0.40, year=2020, as_of=2015)  # doctest: +SKIP
     """
+    series = selected(series, region=region, levels=levels, what="reachability")
     model_objs = resolve_models(models)
     year, as_of, intervals, seed, n_paths, horizon = check_options(
         year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)

@@ -111,12 +111,13 @@ _INTS = {"year", "target_year", "as_of", "last_year", "first_year", "first_year_
          "first_year_hi", "at_target_since", "last_year_at_target", "start", "ramp_years",
          "cutoff", "horizon", "n_train", "n_obs", "n_shares", "observed_year",
          "pace_first_year", "pace_first_year_lo", "pace_first_year_hi", "pace_at_target_since",
-         "until", "n_series", "first_likely_year", "own_target_year", "vintage", "n_points"}
+         "until", "n_series", "first_likely_year", "own_target_year", "vintage", "n_points",
+         "baseline_year", "year_from", "year_to"}
 _STRS = {*KEY, "model", "model_used", "status", "reason", "base", "scenario", "target_kind",
          "target_source", "n_total_projection", "weights", "weights_source", "levels",
          "pace_status", "first_year_status", "goal", "method", "likely_status", "view", "set",
-         "years"}
-_BOOLS = {"clipped", "inside_80", "met", "at_target"}
+         "years", "own_target_kind", "own_target_source", "basis", "entrants_projection", "note"}
+_BOOLS = {"clipped", "inside_80", "met", "at_target", "comparable"}
 
 
 def series_label(key: Sequence[Any]) -> str:

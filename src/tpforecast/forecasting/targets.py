@@ -2,8 +2,10 @@
 
 A target is a fraction for every series (``0.40``) or a targets frame (``load_targets()``
 layout): a row applies to a series with its ``level`` and, where the row gives them, its
-``region`` and ``sex`` (an empty region or sex matches any). Count targets
-(``kind == "growth_count"``) are not share targets and never match.
+``region``, ``sex`` and ``indicator`` (an empty one matches any). Count targets
+(``kind == "growth_count"``) are not share targets and never match a share series: they are
+judged on counts (:func:`tpforecast.report.count_target_progress`), and a targets frame that
+holds only count targets is a :class:`~tpforecast.errors.CountTargetError`.
 """
 
 from __future__ import annotations
@@ -12,13 +14,15 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from tpforecast.errors import TpModelError
+from tpforecast.errors import CountTargetError, TargetYearError, TpModelError
 from tpforecast.options import problem
 
-__all__ = ["Goal", "check_target", "goals_for", "resolve_target"]
+__all__ = ["Goal", "check_target", "goals_for", "own_target_series", "resolve_target",
+           "target_years"]
 
-#: Which target row wins when one is wanted (lower first): an ambition before a goal.
-_KIND_RANK = {"ambition": 0, "goal": 1}
+#: Which target row wins when one is wanted (lower first): an ambition before a goal, a goal
+#: before an interim point of a path.
+_KIND_RANK = {"ambition": 0, "goal": 1, "path": 2}
 
 
 class Goal(NamedTuple):
@@ -46,7 +50,16 @@ def _prepare_frame(targets: pd.DataFrame) -> pd.DataFrame:
                            "the load_targets() layout (level, region, sex, year, target, kind)")
     t = targets
     if "kind" in t.columns:
-        t = t.loc[(t["kind"].astype("str") != "growth_count").to_numpy()]
+        counts = (t["kind"].astype("str") == "growth_count").to_numpy()
+        if counts.all() and len(t):
+            first = t.iloc[0]
+            raise CountTargetError(
+                f"the targets are count targets (kind growth_count, e.g. {first['level']} "
+                f"{first.get('region', '')} {first.get('sex', '')}: x{float(first['target']):g} "
+                "of a baseline count): they are judged on counts "
+                "(tpforecast.report.count_target_progress), not on share series; pass share "
+                "targets (goal, ambition or path)")
+        t = t.loc[~counts]
     t = t.loc[t["target"].notna().to_numpy()]
     for i, row in t.iterrows():
         check_target(row["target"], where=f"targets row {i!r} (level {row['level']})")
@@ -105,6 +118,9 @@ def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int |
         m &= (t["region"].isna() | (t["region"] == region)).to_numpy(dtype=bool, na_value=True)
     if "sex" in t.columns:
         m &= (t["sex"].isna() | (t["sex"] == sex)).to_numpy(dtype=bool, na_value=True)
+    if "indicator" in t.columns:
+        m &= (t["indicator"].isna() | (t["indicator"] == key[0])).to_numpy(dtype=bool,
+                                                                            na_value=True)
     ranked = []
     for _, r in t.loc[m].iterrows():
         wildcards = int(pd.isna(r.get("region"))) + int(pd.isna(r.get("sex")))
@@ -115,3 +131,25 @@ def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int |
     if one and ranked:
         return [min(ranked, key=lambda g: g[0])[1]]
     return [g for _, g in ranked]
+
+
+def target_years(targets: pd.DataFrame, year: int, *, what: str = "") -> pd.DataFrame:
+    """The share-target rows of ``targets`` for ``year``; none is a
+    :class:`~tpforecast.errors.TargetYearError` naming the years the targets have."""
+    t = _prepare_frame(targets)
+    rows = t.loc[(t["year"] == year).to_numpy(dtype=bool, na_value=False)]
+    if rows.empty:
+        years = sorted({int(y) for y in t["year"].dropna()})
+        raise TargetYearError(f"{what + ': ' if what else ''}no share target for the target "
+                              f"year {year}", what="target year", asked=year, known=years)
+    return rows
+
+
+def own_target_series(series: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the series (``indicator, level, region, sex``) that at least one share
+    target of ``targets`` applies to (possibly none)."""
+    t = resolve_target(targets)
+    keys = series[["indicator", "level", "region", "sex"]].drop_duplicates()
+    keep = [tuple(k) for k in keys.itertuples(index=False) if goals_for(t, tuple(k))]
+    index = pd.MultiIndex.from_frame(series[["indicator", "level", "region", "sex"]])
+    return series.loc[index.isin(keep)]

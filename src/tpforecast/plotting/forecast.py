@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.formatting import percent, school_year
 from tpforecast.plotting.style import (
     FIGSIZE,
@@ -47,6 +48,8 @@ def plot_forecast(
     target_year: int | None = None,
     title: str | None = None,
     source: str | bool | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> Any:
     """Fan chart of one series: observed points, model median, interval bands, target.
@@ -70,6 +73,10 @@ def plot_forecast(
         Marks the target year with a dotted vertical line.
     title, source
         Override the title and the caption text (``source=False``: no caption).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     figsize
         Size of a new figure.
 
@@ -79,6 +86,8 @@ def plot_forecast(
         With the observed line+points (one line), the forecast median (one line), one filled
         band per interval (widest first), and the target line when given.
     """
+    data = selected(data, region=region, levels=levels, what="plot_forecast")
+    forecast = selected(forecast, region=region, levels=levels, what="plot_forecast")
     key = one_series(data, "data")
     fc = rows_of(forecast, key)
     if "status" in fc.columns:
@@ -137,6 +146,8 @@ def plot_forecast_panels(
     title: str | None = None,
     panel_title: str = "{value}: {model}",
     source: str | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     panel_size: tuple[float, float] = (5.0, 4.0),
     sharey: bool = False,
 ) -> Any:
@@ -161,6 +172,10 @@ def plot_forecast_panels(
         Title of each panel, formatted with ``value`` and ``model``.
     source
         Caption of the figure (default: the data source and the bands).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     panel_size, sharey
         Size of one panel in inches; share the y axis.
 
@@ -169,6 +184,8 @@ def plot_forecast_panels(
     matplotlib.figure.Figure
         One Axes per (model, value), a figure title and one caption.
     """
+    data = selected(data, region=region, levels=levels, what="plot_forecast_panels")
+    forecast = selected(forecast, region=region, levels=levels, what="plot_forecast_panels")
     import matplotlib.pyplot as plt
 
     values = list(dict.fromkeys(data[panel].astype(str)))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.formatting import percent, probability, school_year
 from tpforecast.plotting.style import FIGSIZE, PALETTE, caption, new_axes, percent_axis, style
 
@@ -33,6 +35,8 @@ def plot_reachability(
     label: str = "level",
     title: str | None = None,
     source: str | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> Any:
     """Dot-and-interval chart: projected share in the target year per series vs its target.
@@ -49,6 +53,10 @@ def plot_reachability(
         Column (or columns joined by ``/``) used as row label: ``"level"`` by default.
     title, source
         Override the title and caption.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     figsize
         Size of a new figure.
 
@@ -58,6 +66,7 @@ def plot_reachability(
         One error-bar container (80% interval and median per row), one target marker
         collection, and a text annotation ``p = ..`` per row.
     """
+    reach = selected(reach, region=region, levels=levels, what="plot_reachability")
     need = ["median", "lo_80", "hi_80", "target", "p_target", "target_year"]
     missing = [c for c in need if c not in reach.columns]
     if missing:
@@ -116,6 +125,8 @@ def plot_hindcast(
     target: float | None = None,
     ncols: int = 4,
     panel_size: tuple[float, float] = (3.4, 3.0),
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     title: str | None = None,
 ) -> Any:
     """What each model said, with data up to a cut-off, next to what happened.
@@ -131,6 +142,10 @@ def plot_hindcast(
         A target share drawn as a dashed line in every panel.
     ncols, panel_size
         Panel layout: panels per row and the size of one panel in inches.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     title
         Figure title (default names the year).
 
@@ -140,6 +155,7 @@ def plot_hindcast(
         One panel per level: per model the median and 80% interval (error bar), the published
         value as a black line.
     """
+    hindcast = selected(hindcast, region=region, levels=levels, what="plot_hindcast")
     import matplotlib.pyplot as plt
 
     need = ["level", "model", "year", "median", "lo_80", "hi_80", "actual"]

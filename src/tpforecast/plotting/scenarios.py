@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import KEY
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.formatting import percent, school_year
@@ -179,6 +180,8 @@ def plot_scenarios(
     panel_size: tuple[float, float] = (4.2, 3.1),
     sharey: bool = False,
     title: str | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     source: str | None = None,
 ) -> Any:
     """Small multiples of scenarios: one panel per level (series), data, paths, bands, target.
@@ -209,6 +212,10 @@ def plot_scenarios(
         Width and height of one panel in inches.
     sharey
         Share the y axis between panels.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     title, source
         Override the figure title and the caption.
 
@@ -224,6 +231,9 @@ def plot_scenarios(
         one's everywhere (``stagnation`` and ``baseline`` when the model forecasts no
         change) is drawn dashed on top of it and says so in the legend.
     """
+    results = selected(results, region=region, levels=levels, what="plot_scenarios")
+    data = None if data is None else selected(data, region=region, levels=levels,
+                                              what="plot_scenarios")
     import matplotlib.pyplot as plt
 
     names = _check(results, scenarios, band, ncols)

@@ -3,13 +3,14 @@ small multiples of them."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import KEY
 from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.formatting import percent, school_year
@@ -90,6 +91,8 @@ def plot_series(
     source: str | bool | None = None,
     legend: bool = True,
     show_breaks: bool = True,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     figsize: tuple[float, float] = FIGSIZE,
 ) -> Any:
     """Observed shares over time: one line with markers per series, percent axis, targets.
@@ -118,6 +121,10 @@ def plot_series(
     show_breaks
         Draw values flagged ``pre_break:`` (before a definition break, e.g. the vmbo reform
         of 2016/17) with open markers, and do not connect them to the values after the break.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     figsize
         Size of a new figure.
 
@@ -127,6 +134,7 @@ def plot_series(
         With one or more ``Line2D`` per series (one per segment between breaks), a
         horizontal line per target, labelled axes, a percent y axis and a title.
     """
+    series = selected(series, region=region, levels=levels, what="plot_series")
     missing = [c for c in [*KEY, "year", "share"] if c not in series.columns]
     if missing:
         raise TpModelError(f"series lacks column(s) {', '.join(missing)}; pass load_series()")
@@ -179,6 +187,8 @@ def plot_panels(
     panel_title: str = "{value}",
     source: str | None = None,
     ncols: int | None = None,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     panel_size: tuple[float, float] = (4.4, 3.8),
 ) -> Any:
     """Small multiples of :func:`plot_series`: one panel per value of ``panel``.
@@ -203,6 +213,10 @@ def plot_panels(
         Caption text (default: the data source).
     ncols
         Panels per row (default: all in one row).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     panel_size
         Size of one panel in inches.
 
@@ -211,6 +225,7 @@ def plot_panels(
     matplotlib.figure.Figure
         One Axes per panel, a single legend (on the last panel) and the source caption.
     """
+    series = selected(series, region=region, levels=levels, what="plot_panels")
     import matplotlib.pyplot as plt
 
     values = list(dict.fromkeys(series[panel].astype(str)))

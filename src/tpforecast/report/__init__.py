@@ -3,8 +3,8 @@ for people, and the command-line report. The notebooks call these functions, so 
 the notebooks show the same numbers in the same words.
 
 Modules: :mod:`~.headline` (the headline selection and table), :mod:`~.outcomes` (own targets,
-the women target, when targets are reached), :mod:`~.regions` (regions against the
-Netherlands), :mod:`~.provenance` and :mod:`~.clean_log` (where the data come from, what
+the count targets, when targets are reached), :mod:`~.regions` (regions against the
+Netherlands), :mod:`~.women` (girls choosing technique, and why a share changed), :mod:`~.provenance` and :mod:`~.clean_log` (where the data come from, what
 cleaning did), :mod:`~.tables` (tables formatted for people), :mod:`~.text` (sentences),
 :mod:`~.vintages` (the data of the time next to today's revised data), :mod:`~.figures`
 (the report's figures, :func:`show`), :mod:`~.build` (``build_report``).
@@ -26,7 +26,8 @@ _EXPORTS: dict[str, str] = {
     "dataset_summary": "provenance", "flag_tokens": "provenance",
     "series_provenance": "provenance",
     "own_target_reachability": "outcomes", "when_reached": "outcomes",
-    "women_target_progress": "outcomes",
+    "women_target_progress": "outcomes", "count_target_progress": "outcomes",
+    "women_shares": "women", "share_change_decomposition": "women",
     "OOST_REGIONS": "regions", "regional_change": "regions", "regional_comparison": "regions",
     "regional_latest": "regions", "regional_reachability": "regions",
     "acceleration_display": "tables", "evaluation_display": "tables",

@@ -89,8 +89,10 @@ def _tables(series: pd.DataFrame, targets: pd.DataFrame, accel: pd.DataFrame,
                  f"{study.pace:+g} point a year."},
         {"heading": "20% more women in technical programmes (landsdeel Oost, end 2019)",
          "html": _html_table(women.round(3)),
-         "note": "Female technical counts from the DUO files, Oost, 2019/20 against the "
-                 "2015/16 baseline; target ratio 1.20."},
+         "note": "Women entering technical programmes at institutions in Oost, on one "
+                 "entrants basis for mbo, hbo and wo: the national counts (VHTO, the monitor) "
+                 "times Oost's fraction of them in the DUO files; 2019/20 against the 2015/16 "
+                 "baseline; target ratio 1.20."},
     ]
 
 

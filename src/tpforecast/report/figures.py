@@ -234,7 +234,7 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             "beta-technical list; regions are where the institution is, not where students "
             "live.",
             lambda: plotting.plot_panels(
-                regional_comparison(series, levels=["mbo", "hbo", "wo"], regions=OOST_REGIONS),
+                regional_comparison(series, levels=["mbo", "hbo", "wo"], region=OOST_REGIONS),
                 panel="level", hue="region")),
     ]
     return figs

@@ -18,92 +18,36 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tpforecast.errors import NothingComputedError, TpNoDataError
 from tpforecast.forecasting import first_year_with, probability_by_year, reachability
+from tpforecast.forecasting.selection import (
+    HEADLINE_LEVELS,
+    NATIONAL,
+    as_names,
+    headline_series,
+    role_indicators,
+)
 from tpforecast.forecasting.series import typed
+from tpforecast.forecasting.targets import own_target_series
 from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
 from tpforecast.study import DEFAULT_STUDY, Study
 
 __all__ = ["HEADLINE_LEVELS", "headline_series", "headline_table", "role_indicators"]
 
-#: Levels of the headline table, in reading order (vo first, then the intake levels).
-HEADLINE_LEVELS: tuple[str, ...] = ("vmbo_bb", "vmbo_kb", "vmbo_gltl", "havo", "vwo",
-                                    "havo_vwo", "mbo", "hbo", "wo", "ho")
-
-#: The region whose headline series are the monitor's canonical published figures.
-NATIONAL = "NL"
-
-
-def _isin(frame: pd.DataFrame, column: str, values: str | Sequence[str] | None) -> np.ndarray:
-    if values is None:
-        return np.ones(len(frame), dtype=bool)
-    values = [values] if isinstance(values, str) else list(values)
-    return frame[column].isin(values).to_numpy(dtype=bool, na_value=False)
-
-
-def role_indicators(role: str = "regional_headline") -> dict[str, str]:
-    """Per level, the series of a role in ``data/mappings/series_roles.csv``.
-
-    ``regional_headline``: the series that stands for a region other than NL (the DUO series
-    benchmarked to the monitor's scale); ``duo_basis``: the DUO series computed the same way
-    for every region and NL. Levels without a series of that role are absent.
-    """
-    from tpforecast.data.tables import load_series_roles
-
-    roles = load_series_roles()
-    return {str(r["level"]): str(r[role]) for _, r in roles.iterrows() if r[role]}
-
-
-def headline_series(
-    series: pd.DataFrame,
-    *,
-    levels: Sequence[str] | None = HEADLINE_LEVELS,
-    region: str | Sequence[str] | None = NATIONAL,
-    sex: str | None = "all",
-    with_share: bool = True,
-) -> pd.DataFrame:
-    """The headline series: per level the monitor's canonical published series for the
-    Netherlands, and elsewhere the series named by ``data/mappings/series_roles.csv`` (the DUO
-    series benchmarked to the monitor's scale, so a region is judged on the monitor's scale).
-
-    Parameters
-    ----------
-    series
-        Series frame (:func:`~tpforecast.data.loaders.load_series`).
-    levels
-        Level keys to keep, in this order (levels without a headline series are simply
-        absent); None: all.
-    region
-        Region name(s) to keep (None: all).
-    sex
-        ``all``, ``female`` or ``male`` (None: all).
-    with_share
-        Drop count-only rows (no share).
-
-    Returns
-    -------
-    pandas.DataFrame
-        The rows, sorted by the order of ``levels``, indicator and year.
-    """
-    national = (series["region"] == NATIONAL).to_numpy(dtype=bool, na_value=False)
-    canonical = series["canonical"].to_numpy(dtype=bool) & _isin(series, "origin", "published")
-    regional = role_indicators("regional_headline")
-    chosen = np.array([regional.get(lv) == ind for lv, ind
-                       in zip(series["level"], series["indicator"], strict=True)], dtype=bool)
-    m = np.where(national, canonical, chosen)
-    m &= _isin(series, "region", region) & _isin(series, "sex", sex) & _isin(series, "level", levels)
-    if with_share:
-        m &= series["share"].notna().to_numpy()
-    out = series.loc[m].copy()
-    order = {lv: i for i, lv in enumerate(levels or pd.unique(out["level"]))}
-    out["_o"] = out["level"].map(order)
-    out = out.sort_values(["_o", "indicator", "region", "year"], kind="stable")
-    return out.drop(columns="_o").reset_index(drop=True)
-
 
 def _by_level(frame: pd.DataFrame) -> dict[str, pd.Series]:
     """First row per level of a runner's result."""
     return {str(r["level"]): r for _, r in frame.drop_duplicates("level").iterrows()}
+
+
+def _computed(runner: Any, sub: pd.DataFrame, **kw: Any) -> pd.DataFrame:
+    """A runner's result, or no rows when no level could be computed (a region whose series
+    start after ``as_of``: each level's row then says too_short or no_data)."""
+    try:
+        return runner(sub, **kw)
+    except (NothingComputedError, TpNoDataError):
+        return pd.DataFrame(columns=["level"])
 
 
 def _observed(rows: pd.DataFrame, year: int) -> float:
@@ -133,6 +77,7 @@ def headline_table(
     study: Study = DEFAULT_STUDY,
     levels: Sequence[str] = HEADLINE_LEVELS,
     models: str = DEFAULT_MODEL,
+    region: str | Sequence[str] = NATIONAL,
 ) -> pd.DataFrame:
     """The headline table per level: where it stands, was the target reachable, what happened.
 
@@ -159,40 +104,62 @@ def headline_table(
         Levels, in table order.
     models
         One trend model.
+    region
+        Region(s): each level's headline series of the region
+        (:func:`~tpforecast.report.headline_series`; regions other than NL: the DUO series on
+        the monitor's scale, by institution location), judged against the region's own
+        targets.
 
     Returns
     -------
     pandas.DataFrame
-        One row per level: ``level, indicator, last_year, last_share, target, target_year,
-        as_of, start, until, horizon, model, model_used, p_target, status`` (of the "as of"
-        question: ``too_short`` when the level had too few points), ``observed_year_before,
-        observed_target_year, extra_pp_per_year``, ``p_until`` (P(share >= target) in
-        ``until``, all data), ``first_likely_year`` (first year after the last observation
-        with that probability >= 50%, NA when none by ``horizon`` or when already at the
-        target), ``at_target_since`` (the latest observation is at or above the target since
-        then), ``p_horizon`` (the probability in ``horizon``), ``likely_status``,
-        ``own_target, own_target_year, p_own_target, reason``. A level without a headline
-        series has status ``no_data``.
+        One row per region and level: ``level, region, indicator, last_year, last_share,
+        target, target_year, as_of, start, until, horizon, model, model_used, p_target,
+        status`` (of the "as of" question: ``too_short`` when the level had too few points),
+        ``observed_year_before, observed_target_year, extra_pp_per_year``, ``p_until``
+        (P(share >= target) in ``until``, all data), ``first_likely_year`` (first year after
+        the last observation with that probability >= 50%, NA when none by ``horizon`` or when
+        already at the target), ``at_target_since`` (the latest observation is at or above the
+        target since then), ``p_horizon`` (the probability in ``horizon``), ``likely_status``,
+        ``own_target, own_target_year, own_target_kind, own_target_source`` (the level's own
+        target in the region: the first in ``targets`` that applies), ``p_own_target`` (as of
+        ``study.as_of``), ``p_own_target_now`` (all data), ``reason``. A level without a
+        headline series has status ``no_data``; a level without an own target has NA
+        own-target columns.
     """
     from tpforecast.data.loaders import load_targets
 
     targets = load_targets() if targets is None else targets
-    sub = headline_series(series, levels=levels)
+    frames = [_region_table(series, name, targets, study, levels, models)
+              for name in as_names(region, "region") or [NATIONAL]]
+    return typed(pd.concat(frames, ignore_index=True))
+
+
+def _region_table(series: pd.DataFrame, region: str, targets: pd.DataFrame, study: Study,
+                  levels: Sequence[str], models: str) -> pd.DataFrame:
+    """The rows of :func:`headline_table` of one region."""
+    sub = headline_series(series, levels=levels, region=region)
     kw = {"models": models, "seed": study.seed, "n_paths": study.n_paths, "progress": False}
     goal = {"target": study.target, "year": study.target_year}
-    results = {}
-    if len(sub):
-        prob = probability_by_year(sub, target=study.target, until=study.horizon, **kw)
-        results = {
-            "then": _by_level(reachability(sub, **goal, as_of=study.as_of, **kw)),
-            "own": _by_level(reachability(sub, target=targets, as_of=study.as_of, **kw)),
-            "extra": _by_level(required_acceleration(sub, **goal, start=study.start, **kw)),
-            "likely": _by_level(first_year_with(prob)),
-            "until": _by_level(prob.loc[(prob["year"] == study.until).to_numpy(
-                dtype=bool, na_value=False)]),
-        }
+    own = own_target_series(sub, targets)
+    prob = _computed(probability_by_year, sub, target=study.target, until=study.horizon, **kw)
+    results = {
+        "then": _by_level(_computed(reachability, sub, **goal, as_of=study.as_of, **kw)),
+        "extra": _by_level(_computed(required_acceleration, sub, **goal, start=study.start,
+                                     **kw)),
+        "likely": _by_level(first_year_with(prob)) if len(prob) else {},
+        "until": _by_level(prob.loc[(prob["year"] == study.until).to_numpy(
+            dtype=bool, na_value=False)]) if len(prob) else {},
+        "own": {}, "own_now": {},
+    }
+    if len(own):
+        results["own"] = _by_level(_computed(reachability, own, target=targets,
+                                             as_of=study.as_of, **kw))
+        results["own_now"] = _by_level(_computed(reachability, own, target=targets, **kw))
     rows = [_level_row(lv, sub, results, study, models) for lv in levels]
-    return typed(pd.DataFrame(rows))
+    frame = pd.DataFrame(rows)
+    frame.insert(1, "region", region)
+    return frame
 
 
 def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Series]],
@@ -206,7 +173,8 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
         "observed_year_before": np.nan, "observed_target_year": np.nan,
         "extra_pp_per_year": np.nan, "p_until": np.nan, "first_likely_year": pd.NA,
         "at_target_since": pd.NA, "p_horizon": np.nan, "likely_status": "no_data",
-        "own_target": np.nan, "own_target_year": pd.NA, "p_own_target": np.nan,
+        "own_target": np.nan, "own_target_year": pd.NA, "own_target_kind": "",
+        "own_target_source": "", "p_own_target": np.nan, "p_own_target_now": np.nan,
         "reason": "no headline series with shares"}
     g = sub.loc[(sub["level"] == level).to_numpy()].sort_values("year")
     if g.empty:
@@ -217,7 +185,12 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
                last_share=float(g["share"].iloc[-1]),
                observed_year_before=_observed(g, study.target_year - 1),
                observed_target_year=_observed(g, study.target_year))
-    row.update(model_used=then["model_used"], p_target=then["p_target"], status=then["status"])
+    n_then = int((g["year"] <= study.as_of).sum())
+    if then is not None:
+        row.update(model_used=then["model_used"], p_target=then["p_target"],
+                   status=then["status"])
+    else:
+        row["status"] = "too_short" if n_then else "no_data"
     if req is not None:
         row["extra_pp_per_year"] = req["extra_pp_per_year"]
     if likely is not None:
@@ -226,11 +199,13 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
     until = results["until"].get(level)
     if until is not None:
         row["p_until"] = until["p_target"]
-    if own is not None and own["status"] not in ("no_target",):
-        row.update(own_target=own["target"], own_target_year=own["target_year"],
-                   p_own_target=own["p_target"])
+    own_now = results["own_now"].get(level)
+    for r, p_col in ((own_now, "p_own_target_now"), (own, "p_own_target")):
+        if r is not None and r["status"] != "no_target":
+            row.update(own_target=r["target"], own_target_year=r["target_year"],
+                       own_target_kind=r["target_kind"], own_target_source=r["target_source"])
+            row[p_col] = r["p_target"]
     flags = ";".join(g["flags"].fillna("").astype(str)) if "flags" in g else ""
     breaks = sorted({t.split(":", 1)[1] for t in flags.split(";") if t.startswith("pre_break:")})
-    n_then = int((g["year"] <= study.as_of).sum())
     row["reason"] = _reason(row, n_then, get_model(models).min_obs, req, study, breaks)
     return row

@@ -1,5 +1,9 @@
 """Regions against the Netherlands (stage 6): the DUO-derived series, computed the same way
-for every region."""
+for every region.
+
+Regional numbers count students where the institution is, not where they live (flag
+``institution_location``); landsdelen other than Oost are an assumed split of provinces (flag
+``assumed_region_mapping``, ``data/mappings/regions.csv``)."""
 
 from __future__ import annotations
 
@@ -10,8 +14,9 @@ import pandas as pd
 
 from tpforecast.errors import TpModelError
 from tpforecast.forecasting import KEY, reachability
+from tpforecast.forecasting.selection import as_names, role_indicators, selected
+from tpforecast.forecasting.targets import target_years
 from tpforecast.models import DEFAULT_MODEL
-from tpforecast.report.headline import role_indicators
 from tpforecast.study import DEFAULT_STUDY, Study
 
 __all__ = ["OOST_REGIONS", "regional_change", "regional_comparison", "regional_latest",
@@ -28,8 +33,8 @@ def _mask(frame: pd.DataFrame, column: str, value: object) -> np.ndarray:
 def regional_comparison(
     series: pd.DataFrame,
     *,
-    levels: Sequence[str] | None = None,
-    regions: Sequence[str] = OOST_REGIONS,
+    levels: str | Sequence[str] | None = None,
+    region: str | Sequence[str] = OOST_REGIONS,
     sex: str = "all",
     origin: str = "duo",
     reference: str = "NL",
@@ -41,9 +46,10 @@ def regional_comparison(
     series
         Series frame.
     levels
-        Levels to keep (default: every level with a series in all ``regions``).
-    regions
-        Regions, in display order; must include ``reference``.
+        Levels to keep (default: every level with a series in all regions).
+    region
+        Regions, in display order; must include ``reference``. A region or level without
+        DUO-basis data is an error naming what exists.
     sex
         ``all``, ``female`` or ``male``.
     origin
@@ -61,21 +67,22 @@ def regional_comparison(
         points) and ``flags``; sorted by level, indicator, region (in ``regions`` order) and
         year.
     """
-    if reference not in regions:
-        raise TpModelError(f"regional_comparison: reference {reference!r} not in {list(regions)}")
+    regions = as_names(region, "region") or []
     basis = role_indicators("duo_basis")
     m = (_mask(series, "origin", origin) & _mask(series, "sex", sex)
-         & series["region"].isin(list(regions)).to_numpy() & series["share"].notna().to_numpy()
+         & series["share"].notna().to_numpy()
          & np.array([basis.get(lv) == ind for lv, ind
                      in zip(series["level"], series["indicator"], strict=True)], dtype=bool))
-    sub = series.loc[m]
+    sub = selected(series.loc[m], region=regions, levels=levels, what="regional_comparison")
+    if reference not in regions:
+        raise TpModelError(f"regional_comparison: reference {reference!r} not in {regions}")
     if levels is None:
         per = sub.groupby("level")["region"].nunique()
-        levels = sorted(per.index[per == len(regions)])
-    sub = sub.loc[sub["level"].isin(list(levels)).to_numpy()]
+        sub = sub.loc[sub["level"].isin(list(per.index[per == len(regions)])).to_numpy()]
+    levels = as_names(levels, "levels") or sorted(set(sub["level"]))
     if sub.empty:
-        raise TpModelError(f"regional_comparison: no {origin} series for levels {list(levels)} "
-                           f"in {list(regions)}")
+        raise TpModelError(f"regional_comparison: no {origin} series for levels {levels} "
+                           f"in all of {regions}")
     ref = sub.loc[_mask(sub, "region", reference), ["indicator", "level", "year", "share"]]
     out = sub.merge(ref.rename(columns={"share": "_ref"}), on=["indicator", "level", "year"],
                     how="left")
@@ -138,10 +145,17 @@ def regional_reachability(
     pandas.DataFrame
         The :func:`~tpforecast.forecasting.reachability` rows with ``target_year ==
         study.target_year``, in the comparison's order of levels and regions.
+
+    Raises
+    ------
+    TargetYearError
+        No target of ``targets`` is set for ``study.target_year`` (naming the years that
+        have one), e.g. a study with ``target_year: 2025``.
     """
     from tpforecast.data.loaders import load_targets
 
     targets = load_targets() if targets is None else targets
+    target_years(targets, study.target_year, what="regional_reachability")
     reach = reachability(comparison, target=targets, models=models, seed=study.seed,
                          n_paths=study.n_paths, progress=False)
     reach = reach.loc[(reach["target_year"] == study.target_year).to_numpy(

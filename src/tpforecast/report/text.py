@@ -85,29 +85,42 @@ def regional_lines(reach: pd.DataFrame) -> str:
         for r in reach.itertuples(index=False))
 
 
-def combined_text(combined: pd.DataFrame, observed: pd.DataFrame) -> str:
-    """The combined share of :func:`~tpforecast.forecasting.reachability_combined`, next to
-    what was published (:func:`~tpforecast.forecasting.combined_share`)."""
-    c = combined.iloc[0]
-    who = "combined " + "+".join(str(c["levels"]).split(","))
-    seen = ", ".join(f"{school_year(r.year)} {percent(r.share, 1)}"
-                     for r in observed.itertuples(index=False))
-    return "\n".join([
-        f"weights: {c['weights']}  ({c['weights_source']})",
-        f"{who}: last known {percent(c['last_share'], 1)} ({school_year(c['last_year'])}); "
-        f"projected {school_year(c['target_year'])}: {percent(c['median'], 1)} (80% interval "
-        f"{percent(c['lo_80'], 1)}-{percent(c['hi_80'], 1)})",
-        _p_line("combined", c["target"], c["target_year"], c["as_of"], c["p_target"],
-                c["status"]),
-        f"observed combined: {seen}",
-    ])
+def combined_text(combined: pd.DataFrame) -> str:
+    """Per region and information set of :func:`~tpforecast.forecasting.reachability_combined`:
+    the weights, the combined share last known and projected for the target year, its
+    probability, the extra points a year and the entrants short, and what was published."""
+    lines = []
+    for (region, as_of), g in combined.groupby(["region", "as_of"], sort=False, dropna=False):
+        c = g.loc[(g["year"] == g["target_year"]).to_numpy(dtype=bool, na_value=False)].iloc[0]
+        who = f"combined {c['levels']}, {region}"
+        data = "all data" if is_na(as_of) else f"data to {school_year(as_of)}"
+        seen = ", ".join(f"{school_year(r.year)} {percent(r.observed, 1)}"
+                         for r in g.itertuples(index=False)
+                         if r.year >= c["target_year"] - 1 and not is_na(r.observed))
+        lines.append(f"{who} ({data}), weights {school_year(c['target_year'])}: {c['weights']}")
+        if c["status"] in TOO_FEW_STATUSES:
+            lines.append(f"  no projection: {c['reason']}")
+        else:
+            lines += [
+                f"  last known {percent(c['last_share'], 1)} ({school_year(c['last_year'])}); "
+                f"{school_year(c['target_year'])}: {percent(c['median'], 1)} (80% interval "
+                f"{percent(c['lo_80'], 1)}-{percent(c['hi_80'], 1)})",
+                "  " + _p_line("combined", c["target"], c["target_year"], as_of,
+                               c["p_target"], c["status"]),
+                f"  extra from {c['start']}: {points(c['extra_pp_per_year'])} points a year; "
+                f"short of {percent(c['target'])}: {c['gap_students']:,.0f} technical entrants"
+                if not is_na(c["extra_pp_per_year"]) else
+                f"  short of {percent(c['target'])}: {c['gap_students']:,.0f} technical entrants",
+            ]
+        lines.append(f"  observed combined: {seen or 'not published'}")
+    return "\n".join(lines)
 
 
 def women_lines(women: pd.DataFrame) -> str:
     """Per row of :func:`~tpforecast.report.women_target_progress`: counts, ratio, verdict."""
     return "\n".join(
-        f"women in technique, {r.region}, {r.level}: {r.baseline_count:,} "
-        f"({school_year(r.baseline_year)}) -> {r.count:,} ({school_year(r.year)}), ratio "
+        f"women in technique, {r.region}, {r.level}: {r.baseline_count:,.0f} "
+        f"({school_year(r.baseline_year)}) -> {r.count:,.0f} ({school_year(r.year)}), ratio "
         f"{r.ratio:.2f} vs target {r.target_ratio:.2f}: {'met' if r.met else 'not met'}"
         for r in women.itertuples(index=False))
 

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpScenarioError
+from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.future import Future
+from tpforecast.forecasting.selection import selected, with_headline_entrants
 from tpforecast.forecasting.series import (
     KEY,
     progress_bar,
@@ -91,32 +93,6 @@ def _check_known(scn: Scenario, series: pd.DataFrame) -> None:
                                      "series)", f"one of: {shown}")
 
 
-def _project_n_total(rows: pd.DataFrame, years: np.ndarray) -> tuple[np.ndarray, str, bool]:
-    """Pupil totals for ``years`` from the series' own counts (information set only).
-
-    Three or more positive counts: drift on log ``n_total`` over the last (up to six) counts
-    (constant yearly growth rate); one or two: the last value; none: NaN. Returns the totals,
-    how they were projected, and whether there were counts at all.
-    """
-    nan = np.full(years.shape, np.nan)
-    none = "none: the series has no pupil counts (n_total)"
-    if "n_total" not in rows.columns:
-        return nan, none, False
-    n = rows[["year", "n_total"]].dropna()
-    n = n.loc[(n["n_total"].astype(float) > 0).to_numpy()]
-    if n.empty:
-        return nan, none, False
-    n = n.sort_values("year").tail(6)
-    y = n["year"].to_numpy(dtype=float)
-    v = n["n_total"].to_numpy(dtype=float)
-    if len(n) >= 3 and y[-1] > y[0]:
-        mu = (math.log(v[-1]) - math.log(v[0])) / (y[-1] - y[0])
-        proj = v[-1] * np.exp(mu * (years - y[-1]))
-        return proj, (f"log drift {int(y[0])}-{int(y[-1])} "
-                      f"({100 * (math.exp(mu) - 1):+.1f}% a year)"), True
-    return np.full(years.shape, v[-1]), f"last value ({int(y[-1])}: {int(v[-1])})", True
-
-
 def _solve_for(scn: Scenario, tgt: pd.DataFrame | float, b: Future, key: tuple[str, ...],
                s_eff: int) -> float | Skip:
     """Solved extra points per year of ``scn`` for one series, or why it cannot be."""
@@ -184,10 +160,9 @@ class _Students:
                  years: np.ndarray) -> tuple[np.ndarray, np.ndarray, str]:
         ck = (info, key, model.name)
         if ck not in self._cache:
-            split = self.eng.split(info)
-            data, rows = split.data[key], split.meta[key]  # type: ignore[union-attr]
+            data = self.eng.split(info).data[key]  # type: ignore[union-attr]
             grid = np.arange(data.last_year + 1, self.end + 1)
-            n_proj, how, known = _project_n_total(rows, grid)
+            n_proj, how, known = population(self.eng.full.meta[key], grid)
             trend = self.eng.future(info, key, model)
             base_med = trend.quantiles(grid, [0.5])[0] if isinstance(trend, Future) \
                 else np.full(grid.shape, np.nan)
@@ -225,6 +200,8 @@ def run_scenarios(
     target: float | pd.DataFrame | str = TARGET,
     seed: int = SEED,
     n_paths: int = N_PATHS,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Run scenarios on every series they apply to, up to ``until``.
@@ -232,7 +209,8 @@ def run_scenarios(
     Parameters
     ----------
     series
-        Series frame (``load_series()`` layout); ``n_total`` is used for ``extra_students``.
+        Series frame (``load_series()`` layout), e.g. the headline series of a region
+        (their ``entrants`` give ``extra_students``; otherwise ``n_total``).
     scenarios
         Scenario objects, a YAML file, or None for the built-ins (:func:`load_scenarios`).
     until
@@ -247,6 +225,10 @@ def run_scenarios(
         For ``p_target``: a fraction, a targets frame or ``"targets"`` (per level).
     seed, n_paths
         Simulation settings (stable per-series seeds).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar (default: only in an interactive terminal outside CI).
 
@@ -258,13 +240,16 @@ def run_scenarios(
         sex, year, median, lo_<l>, hi_<l>``, ``p_target`` (probability of being at or above
         ``target`` that year), ``extra_students`` (additional technical pupils/entrants that
         year relative to the baseline trend of the same model and data: (scenario median -
-        baseline median) x projected ``n_total``; NA without counts), ``model, model_used,
+        baseline median) x the entrants or pupils of that year: for headline series on the
+        monitor's scale, else the series' own totals, known or projected by their own trend;
+        NA without counts), ``model, model_used,
         base, as_of, requested_start`` (the scenario's ``start``), ``start`` (first year of
         extra growth: the requested one, or the year after the last observation used when that
         is later, with one :class:`~tpforecast.scenarios.ScenarioStartWarning`; NA without
         extra growth), ``extra_pp_per_year``
-        (solved per series for solved scenarios), ``target, n_total_proj,
-        n_total_projection`` (how the pupil totals were projected), ``clipped`` (the shift
+        (solved per series for solved scenarios), ``target, n_total_proj`` (the entrants or
+        pupils used), ``n_total_projection`` (their basis, which years were known and how the
+        others were projected), ``clipped`` (the shift
         pushed a quantile outside [0, 1]; it was clipped, with one
         :class:`ScenarioClipWarning` per run), ``status`` and ``reason``. A scenario/series
         pair that cannot be run is one row with ``year`` NA and its ``status``.
@@ -284,6 +269,8 @@ def run_scenarios(
     TpModelError
         Bad series input or options.
     """
+    series = selected(with_headline_entrants(series), region=region, levels=levels,
+                      what="run_scenarios")
     scns = _coerce_scenarios(scenarios)
     model_objs = resolve_models(models)
     intervals, until, as_of, seed, n_paths = check_options(

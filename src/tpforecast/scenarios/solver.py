@@ -21,6 +21,7 @@ from tpforecast.errors import TpModelError, TpNoDataError
 from tpforecast.forecasting.future import Future
 from tpforecast.forecasting.measures import first_passage, recent_pace
 from tpforecast.forecasting.reachability import reason_text
+from tpforecast.forecasting.selection import selected
 from tpforecast.forecasting.series import (
     KEY,
     progress_bar,
@@ -146,9 +147,10 @@ def required_table(series: pd.DataFrame, *, target: Any, year: int, start: int |
                              "target": g.target, "target_year": g.year,
                              "ramp_years": ramp_years, "as_of": info,
                              "probability": probability, "target_kind": g.kind,
+                             "target_source": g.source,
                              **_required_row(b, data, start, ramp_years, g.target, int(g.year),
                                              probability)})
-    extra = ["target_kind"] if isinstance(tgt, pd.DataFrame) else []
+    extra = ["target_kind", "target_source"] if isinstance(tgt, pd.DataFrame) else []
     out = typed(pd.DataFrame(rows, columns=[*_REQUIRED_COLS, *extra, "status", "reason"]))
     warn_moved_start("required_acceleration", out)
     warn_skipped("required_acceleration", out, results={"ok"})
@@ -169,6 +171,8 @@ def required_acceleration(
     seed: int = SEED,
     n_paths: int = N_PATHS,
     horizon: int = HORIZON,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """Extra points per year from ``start`` that give P(share in ``year`` >= target) = p.
@@ -203,6 +207,10 @@ def required_acceleration(
         ``"trend"`` or ``"last"`` (extra growth on top of a flat future).
     seed, n_paths, horizon
         Simulation settings (stable per-series seeds; paths up to ``horizon``).
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar (default: only in an interactive terminal outside CI).
 
@@ -218,7 +226,7 @@ def required_acceleration(
         alone overshoots), ``recent_pp_per_year`` (OLS slope of the latest observations used),
         ``p_check`` and ``median_check`` (re-simulated), ``status`` (``observed``: the target
         year is already observed, nothing to solve) and ``reason``; with a targets frame also
-        ``target_kind``.
+        ``target_kind`` and ``target_source``.
 
     Raises
     ------
@@ -235,6 +243,7 @@ def required_acceleration(
     >>> tp.required_acceleration(tp.load_series(), target=0.40, year=2020,
     ...                          start=2016)  # doctest: +SKIP
     """
+    series = selected(series, region=region, levels=levels, what="required_acceleration")
     p, year, start, as_of, seed, n_paths, horizon = check_options(
         probability=probability, year=year, start=start, as_of=as_of, seed=seed,
         n_paths=n_paths, horizon=horizon)
@@ -262,6 +271,8 @@ def years_to_target(
     seed: int = SEED,
     n_paths: int = N_PATHS,
     horizon: int = HORIZON,
+    region: str | Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
     progress: bool | None = None,
 ) -> pd.DataFrame:
     """The first year the target is reached, given extra growth from ``start`` (mirror question).
@@ -283,6 +294,10 @@ def years_to_target(
         As in :func:`required_acceleration` (``as_of`` default: all data).
     horizon
         Last year looked at.
+    region, levels
+        Keep only the series of these regions and levels (one name or several; None: all);
+        a name the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     progress
         Progress bar.
 
@@ -296,6 +311,7 @@ def years_to_target(
         scenario's simulated paths (with zero extra growth and the same model, seed and data
         the two agree exactly). NA when not reached by ``horizon``.
     """
+    series = selected(series, region=region, levels=levels, what="years_to_target")
     start, as_of, horizon = check_options(start=start, as_of=as_of, horizon=horizon)
     scn = Scenario("years_to_target", start=start, extra_pp_per_year=extra_pp_per_year,
                    ramp_years=ramp_years, base=base)

@@ -8,11 +8,15 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tpforecast.errors import TpModelError, TpNoDataError
+from tpforecast.forecasting.entrants import population
 from tpforecast.forecasting.measures import recent_pace
+from tpforecast.forecasting.selection import as_names, selected, with_headline_entrants
 from tpforecast.forecasting.series import KEY, split_series, typed
+from tpforecast.forecasting.targets import goals_for, resolve_target
 from tpforecast.models import DEFAULT_MODEL
 from tpforecast.options import check_options
 from tpforecast.scenarios.solver import required_table, years_to_target
@@ -46,7 +50,8 @@ def acceleration_table(
     year: int = TARGET_YEAR,
     starts: Sequence[int] = DEFAULT_STUDY.starts,
     pace: float = PACE,
-    levels: Sequence[str] | None = None,
+    levels: str | Sequence[str] | None = None,
+    region: str | Sequence[str] | None = None,
     probability: float = 0.5,
     models: str | Sequence[str] = DEFAULT_MODEL,
     seed: int = SEED,
@@ -74,6 +79,10 @@ def acceleration_table(
         Points per year of the observed pace (Overijssel reported about one).
     levels
         Keep only these levels (in this order); default all, sorted.
+    region
+        Keep only the series of these regions (one name or several; None: all). A region or
+        level the frame does not hold is an error naming what exists
+        (:func:`~tpforecast.forecasting.selection.selected`).
     models
         Trend model(s) of the required acceleration (one row per model).
     seed, n_paths, horizon
@@ -83,8 +92,15 @@ def acceleration_table(
     -------
     pandas.DataFrame
         One row per series, model and start: ``indicator, level, region, sex, model,
-        model_used, target, target_year, start, as_of, extra_pp_per_year`` (NA when the series
-        is too short by then or the target year is observed), ``recent_pp_per_year`` (OLS
+        model_used, target, target_year, target_kind, target_source`` (which target, with a
+        targets frame; empty for a single fraction), ``start, as_of, extra_pp_per_year`` (NA
+        when the series
+        is too short by then or the target year is observed), ``extra_students`` (the extra
+        technical entrants or pupils in the target year that this growth means: the extra
+        points in that year x ``entrants``), ``entrants`` (of the target year: for headline
+        series on the monitor's scale, else the series' own totals; known, or projected by
+        their own trend), ``n_total_projection`` (their basis and projection),
+        ``recent_pp_per_year`` (OLS
         slope of the latest observations up to ``as_of``), ``status, reason``, then the pace
         columns (all data): ``last_year, last_share, pace_pp_per_year, pace_first_year,
         pace_first_year_lo, pace_first_year_hi, pace_at_target_since, pace_status``.
@@ -92,12 +108,9 @@ def acceleration_table(
     year, starts, pace, probability, seed, n_paths, horizon = check_options(
         year=year, starts=starts, pace=pace, probability=probability, seed=seed,
         n_paths=n_paths, horizon=horizon)
-    s = series
-    if levels is not None:
-        unknown = [lv for lv in levels if lv not in set(s["level"])]
-        if unknown:
-            raise TpModelError(f"acceleration_table: level(s) {unknown} not in the series")
-        s = s.loc[s["level"].isin(list(levels)).to_numpy()]
+    s = selected(with_headline_entrants(series), region=region, levels=levels,
+                 what="acceleration_table")
+    levels = as_names(levels, "levels")
     if s.empty:
         raise TpModelError("acceleration_table: no series")
     kw = {"target": target, "year": year, "probability": probability, "models": models,
@@ -124,17 +137,59 @@ def acceleration_table(
     if not isinstance(target, pd.DataFrame | str):
         out["target"] = out["target"].fillna(float(target))
         out["target_year"] = out["target_year"].fillna(int(year))
+    else:  # a series too short by a start still says which target it is judged against
+        out = _own_targets(out, resolve_target(target))
     out = out.join(_pace_columns(pc, pace), on=KEY)
+    out = _with_students(out, s)
     order = {tuple(k): i for i, k in enumerate(keys.itertuples(index=False))}
     out["_o"] = [order[tuple(k)] for k in out[KEY].itertuples(index=False)]
     out = out.sort_values(["_o", "requested_start"], kind="stable").reset_index(drop=True)
-    cols = [*KEY, "model", "model_used", "target", "target_year", "requested_start", "start",
-            "as_of",
-            "extra_pp_per_year", "recent_pp_per_year", "status", "reason", "last_year",
+    for column in ("target_kind", "target_source"):  # which target (empty: the study's)
+        out[column] = out[column].fillna("") if column in out else ""
+    cols = [*KEY, "model", "model_used", "target", "target_year", "target_kind",
+            "target_source", "requested_start", "start",
+            "as_of", "extra_pp_per_year", "extra_students", "entrants", "n_total_projection",
+            "recent_pp_per_year", "status", "reason", "last_year",
             "last_share", "pace_pp_per_year", "pace_first_year", "pace_first_year_lo",
             "pace_first_year_hi", "pace_at_target_since", "pace_status"]
     out["start"] = out["start"].fillna(out["requested_start"])
     return typed(out[cols])
+
+
+def _own_targets(table: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Fill the target columns of rows without a result from the series' own target."""
+    table = table.copy()
+    for column in ("target_kind", "target_source"):
+        if column not in table:
+            table[column] = ""
+    for i in table.index[table["target"].isna().to_numpy()]:
+        goals = goals_for(targets, tuple(str(table.at[i, c]) for c in KEY), one=True)
+        if goals:
+            table.loc[i, ["target", "target_year", "target_kind", "target_source"]] = [
+                goals[0].target, goals[0].year, goals[0].kind, goals[0].source]
+    return table
+
+
+def _with_students(table: pd.DataFrame, series: pd.DataFrame) -> pd.DataFrame:
+    """``extra_students``: the extra technical entrants or pupils in the target year that the
+    extra growth means (the extra points in that year x the entrants of that year, known or
+    projected by their own trend; :func:`~tpforecast.forecasting.entrants.population`), with
+    ``entrants`` and their basis in ``n_total_projection``."""
+    rows = {tuple(k): g for k, g in series.groupby(KEY, sort=False)}
+    found: dict[tuple[Any, ...], tuple[float, str]] = {}
+    for key, year in {(tuple(r[:4]), r[4]) for r in table[[*KEY, "target_year"]].itertuples(
+            index=False)}:
+        if pd.isna(year):
+            found[(*key, year)] = (math.nan, "")
+            continue
+        n, how, _ = population(rows[key], np.array([int(year)]))
+        found[(*key, year)] = (float(n[0]), how)
+    got = [found[tuple(r)] for r in table[[*KEY, "target_year"]].itertuples(index=False)]
+    entrants = np.array([g[0] for g in got], dtype=float)
+    shift = pd.to_numeric(table.get("shift_pp"), errors="coerce").to_numpy(dtype=float) \
+        if "shift_pp" in table else np.full(len(table), np.nan)
+    return table.assign(entrants=entrants, extra_students=shift / 100 * entrants,
+                        n_total_projection=[g[1] for g in got])
 
 
 def _pace_columns(pc: pd.DataFrame, pace: float) -> pd.DataFrame:
