@@ -347,8 +347,8 @@ def _to_fractions(work: pd.DataFrame, log: CleanLog) -> pd.DataFrame:
 
 def _decimals(value: float) -> int:
     """Decimals printed in a published number (27.4 -> 1; 43 -> 0; 27.0 reads as 0)."""
-    text = repr(float(value))
-    return 0 if text.endswith(".0") else len(text.split(".")[1])
+    printed = repr(float(value))
+    return 0 if printed.endswith(".0") else len(printed.split(".")[1])
 
 
 def _combine_measures(work: pd.DataFrame, log: CleanLog, origin: str) -> pd.DataFrame:

@@ -159,16 +159,16 @@ def read_text(path: str | Path, *, what: str, allow_latin1: bool = False,
     if not data.strip():
         raise TpDataError("empty file: no header line", file=path, line=1, column="(header)",
                           expected=what)
-    text, encoding = _decode(data, path, what, allow_latin1)
-    if "\r\r\n" in text and text.count("\r\r\n") == text.count("\n"):
+    content, encoding = _decode(data, path, what, allow_latin1)
+    if "\r\r\n" in content and content.count("\r\r\n") == content.count("\n"):
         # every line ends in a doubled carriage return (a CRLF file saved again on Windows):
         # one line end, so that line numbers are those an editor or grep -n shows
-        text = text.replace("\r\r\n", "\n")
+        content = content.replace("\r\r\n", "\n")
         notes.append(note(path, None, None, "read_as", 0, "every line ends in a doubled "
                           "carriage return (\\r\\r\\n): read as one line end"))
     if encoding != "utf-8":
         notes.append(note(path, None, None, "read_as", 0, f"text decoded as {encoding}"))
-    return Text(path, text, encoding, tuple(notes))
+    return Text(path, content, encoding, tuple(notes))
 
 
 def _gunzip(data: bytes, path: Path, what: str) -> bytes:
@@ -391,10 +391,10 @@ def _other_separator(fields: list[str], width: int, separator: str) -> str | Non
     return None
 
 
-def _check_last_line(text: str, fields: list[str], line: int, header: list[str], path: Path
+def _check_last_line(content: str, fields: list[str], line: int, header: list[str], path: Path
                      ) -> None:
     """A file whose last line has no line break may have been cut off inside that line."""
-    if text.endswith(("\n", "\r")):
+    if content.endswith(("\n", "\r")):
         return
     filled = [i for i, f in enumerate(fields) if f]
     column = header[filled[-1]] if filled else header[-1]

@@ -79,26 +79,26 @@ def read_yaml(path: str | Path, *, what: str,
             column = key_on_line(raw, exc.line) or "(line)"
         raise cls(exc.problem, file=exc.file, line=exc.line, column=column, value=exc.value,
                   expected=f"{what} as UTF-8 text (in an editor: save as UTF-8)") from exc
-    text = source.text
-    lines = text.splitlines()
-    if not text.endswith(("\n", "\r")):
+    content = source.text
+    lines = content.splitlines()
+    if not content.endswith(("\n", "\r")):
         raise error("the file ends inside a line (no line break after the last line): it may "
                     "be cut off, which would change the last value", file=path, line=len(lines),
-                    column=key_on_line(text, len(lines)) or "(line)", value=lines[-1][-40:],
+                    column=key_on_line(content, len(lines)) or "(line)", value=lines[-1][-40:],
                     expected="a whole file whose last line ends with a line break (if the "
                              "line is complete, add the line break)")
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root = yaml.compose(content, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise error(f"not valid YAML ({problem})", file=path, line=line,
-                    column=key_on_line(text, line) or "(line)",
+                    column=key_on_line(content, line) or "(line)",
                     expected=f"{what}: 'key: value' lines, lists as '- item' or [a, b]"
                     ) from exc
-    return YamlFile(path, data, root, text)
+    return YamlFile(path, data, root, content)
 
 
 def node_lines(node: Any) -> dict[str, tuple[int, Any]]:
