@@ -145,13 +145,19 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
 
 
 def _print_calibration(folder: str | None = None) -> None:
+    from tpforecast.data.build import write_datapackage
     from tpforecast.forecasting.calibration import calibrate
+    from tpforecast.forecasting.evaluation import write_evaluation
+    from tpforecast.paths import data_dir
 
     files = calibrate(folder=folder)
     with pd.option_context("display.width", 120):
         print(files.table[["kind", "horizon", "q80", "q95", "n_scores", "n_series"]].to_string(
             index=False))
     print("wrote " + ", ".join(str(p) for p in files.paths))
+    if folder is None:  # the stored evaluation uses the project's calibration
+        print(f"wrote {write_evaluation()}")
+        write_datapackage(data_dir())
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
@@ -174,7 +180,12 @@ def _cmd_probability(args: argparse.Namespace) -> int:
 def _cmd_evaluate(args: argparse.Namespace) -> int:
     from tpforecast.forecasting import two_set_evaluation
 
-    _emit(two_set_evaluation(models=args.models, seed=args.seed), args)
+    if args.models is None:  # every model: stored when built from the same inputs
+        from tpforecast.forecasting import stored_evaluation
+
+        _emit(stored_evaluation(seed=args.seed), args)
+    else:
+        _emit(two_set_evaluation(models=args.models, seed=args.seed), args)
     return 0
 
 
@@ -387,7 +398,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_cmd_data_build)
 
     cal = sub.add_parser("calibrate", help="recompute the default model's calibration from the "
-                         "bundled series (data/calibration.csv, data/calibration_scores.csv)")
+                         "bundled series (data/calibration.csv, data/calibration_scores.csv) "
+                         "and store the evaluation of every model (data/evaluation.csv)")
     cal.add_argument("--out", help="write the two files here (default the project's data/, "
                      "which also refreshes data/datapackage.json)")
     cal.set_defaults(func=_cmd_calibrate)

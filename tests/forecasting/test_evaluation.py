@@ -9,7 +9,14 @@ from scipy import stats
 
 import tpforecast as tp
 from tpforecast.forecasting import calibration_sets, evaluation_goals
-from tpforecast.forecasting.evaluation import EVALUATION_SETS, trend_t
+from tpforecast.forecasting import evaluation as evaluation_module
+from tpforecast.forecasting.evaluation import (
+    EVALUATION_FILE,
+    EVALUATION_SETS,
+    evaluation_fingerprint,
+    trend_t,
+)
+from tpforecast.paths import data_dir
 
 
 def test_trend_t_is_the_ols_t_statistic():
@@ -38,13 +45,50 @@ def test_calibration_sets_are_national_monitor_and_regional_duo(bundled_series):
 
 @pytest.fixture(scope="module")
 def evaluation(bundled_series):
-    return tp.two_set_evaluation(bundled_series, models=["calibrated", "drift"], progress=False)
+    """Every model, computed now (the stored data/evaluation.csv is checked against it)."""
+    return tp.two_set_evaluation(bundled_series, progress=False)
+
+
+@pytest.mark.slow  # backtests of the bundled series
+def test_stored_evaluation_is_what_the_code_computes(bundled_series, evaluation):
+    stored = pd.read_csv(data_dir() / EVALUATION_FILE, dtype={"fingerprint": str})
+    assert set(stored["fingerprint"]) == {evaluation_fingerprint(bundled_series)}, (
+        "data/evaluation.csv was built from other inputs: run `tpforecast calibrate`")
+    ints = {"horizon": "Int64", "n": "Int64", "n_series": "Int64"}
+    pd.testing.assert_frame_equal(stored.drop(columns="fingerprint").astype(ints), evaluation,
+                                  check_dtype=False, rtol=1e-6)
+    # the report and `tpforecast evaluate` read it, without refitting
+    pd.testing.assert_frame_equal(tp.forecasting.stored_evaluation(bundled_series), evaluation,
+                                  check_dtype=False, rtol=1e-6)
+
+
+def test_stored_evaluation_is_used_only_for_the_same_inputs(bundled_series, monkeypatch):
+    computed = []
+
+    def synthetic_evaluation(series, **kw):
+        computed.append(len(series))
+        return pd.DataFrame({"set": ["national"], "model": ["naive"]})
+
+    monkeypatch.setattr(evaluation_module, "two_set_evaluation", synthetic_evaluation)
+    stored = evaluation_module.stored_evaluation(bundled_series)
+    assert not computed and set(stored["model"]) == set(tp.available_models())
+    assert "fingerprint" not in stored.columns and str(stored["horizon"].dtype) == "Int64"
+    # another seed, or a changed series, is another evaluation: computed, not read
+    evaluation_module.stored_evaluation(bundled_series, seed=1)
+    sets = calibration_sets(bundled_series)
+    changed = bundled_series.copy()
+    row = changed.index[(changed["indicator"] == sets["indicator"].iloc[0])
+                        & changed["share"].notna()][0]
+    changed.loc[row, "share"] = changed.loc[row, "share"] + 0.01
+    evaluation_module.stored_evaluation(changed)
+    assert computed == [len(bundled_series)] * 2
+    assert evaluation_fingerprint(changed) != evaluation_fingerprint(bundled_series)
 
 
 @pytest.mark.slow  # backtests of the bundled series
 def test_evaluation_layout(evaluation):
     assert list(pd.unique(evaluation["set"])) == list(EVALUATION_SETS)
-    assert set(evaluation["model"]) == {"naive", "calibrated", "drift"}  # naive always added
+    assert set(evaluation["model"]) == set(tp.available_models())
     per_h = evaluation.loc[evaluation["horizon"].notna()]
     assert set(per_h["horizon"]) == {1, 2, 3, 4, 5}
     pooled = evaluation.loc[evaluation["horizon"].isna()].set_index(["set", "model"])

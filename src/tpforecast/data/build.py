@@ -231,7 +231,9 @@ def write_datapackage(out: Path) -> Path:
             ("calibration.csv", "Calibration of the default model's intervals (conformal "
              "quantiles per kind and horizon, with provenance)", CALIBRATION_FIELDS),
             ("calibration_scores.csv", "The backtest errors the calibration is built from "
-             "(one row per window and held-out year)", SCORE_FIELDS)):
+             "(one row per window and held-out year)", SCORE_FIELDS),
+            ("evaluation.csv", "Every model backtested on the national and the regional set "
+             "(two_set_evaluation), with the fingerprint of its inputs", None)):
         if (out / name).exists():
             resources.append(_resource(out / name, out, name.removesuffix(".csv").replace(
                 "_", "-"), title, fields, ["monitor", "duo"]))
@@ -303,7 +305,8 @@ def _stage(out: Path, staged: Path) -> None:
     home = data_dir()
     if out.resolve() != home.resolve():
         shutil.copyfile(home / "targets.csv", staged / "targets.csv")
-        for name in ("calibration.csv", "calibration_scores.csv"):  # `tpforecast calibrate`
+        # written by `tpforecast calibrate`
+        for name in ("calibration.csv", "calibration_scores.csv", "evaluation.csv"):
             if (home / name).exists():
                 shutil.copyfile(home / name, staged / name)
         (staged / "mappings").mkdir(parents=True, exist_ok=True)

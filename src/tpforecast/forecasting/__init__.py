@@ -25,7 +25,9 @@ from tpforecast.forecasting.entrants import fill_implied_totals, monitor_scale_c
 from tpforecast.forecasting.evaluation import (
     evaluation_goals,
     family_coverage,
+    stored_evaluation,
     two_set_evaluation,
+    write_evaluation,
 )
 from tpforecast.forecasting.forecast import forecast
 from tpforecast.forecasting.future import Future
@@ -87,5 +89,7 @@ __all__ = [
     "series_rng",
     "share_counts",
     "split_series",
+    "stored_evaluation",
     "two_set_evaluation",
+    "write_evaluation",
 ]

@@ -15,11 +15,20 @@ trending window
 The goals of issue 11 (:data:`GOALS`, checked by :func:`evaluation_goals`): 80% intervals
 cover 75-85% of held-out points at every horizon on each set; MAE no worse than naive on
 either set; MAE at least 10% below naive on the trending windows.
+
+The evaluation of every model on the bundled data takes seconds (about a thousand
+state-space fits), so ``tpforecast calibrate`` also stores it in ``data/evaluation.csv``
+(:func:`write_evaluation`) with a fingerprint of its inputs: the two sets, the shipped
+calibration, the models, the seed and the number of paths (:func:`evaluation_fingerprint`).
+:func:`stored_evaluation` returns the stored rows only when the fingerprint of the inputs at
+hand is the same, and otherwise computes them; a test recomputes the stored file.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -29,11 +38,14 @@ from tpforecast.forecasting.backtesting import backtest
 from tpforecast.forecasting.calibration import MIN_TRAIN, calibration_sets
 from tpforecast.forecasting.series import KEY
 from tpforecast.models import DEFAULT_MODEL, available_models
+from tpforecast.models.calibration import CALIBRATION_FILE, SCORES_FILE
 from tpforecast.options import check_options
+from tpforecast.paths import data_dir
 from tpforecast.study import INTERVALS, N_PATHS, SEED
 
-__all__ = ["COVERAGE_BAND", "EVALUATION_SETS", "GOALS", "TREND_GAIN", "evaluation_goals",
-           "family_coverage", "trend_t", "two_set_evaluation"]
+__all__ = ["COVERAGE_BAND", "EVALUATION_FILE", "EVALUATION_SETS", "GOALS", "TREND_GAIN",
+           "evaluation_fingerprint", "evaluation_goals", "family_coverage", "stored_evaluation",
+           "trend_t", "two_set_evaluation", "write_evaluation"]
 
 #: The row groups of the evaluation, in order.
 EVALUATION_SETS: tuple[str, ...] = ("national", "regional", "trending")
@@ -48,6 +60,8 @@ GOALS: dict[str, str] = {
     "trend": "MAE at least 10% below naive on the trending regional windows (ratio <= 0.90)",
 }
 HORIZONS = range(1, 6)
+#: The stored evaluation of every model on the bundled data (:func:`write_evaluation`).
+EVALUATION_FILE = "evaluation.csv"
 
 
 def trend_t(years: np.ndarray, shares: np.ndarray) -> float:
@@ -245,3 +259,84 @@ def family_coverage(
         lambda d: len(d.drop_duplicates())), "coverage_80": g["_in80"].mean(),
         "coverage_95": g["_in95"].mean()}).reset_index()
     return out.astype({"n": "Int64", "n_series": "Int64"})
+
+
+def evaluation_fingerprint(series: pd.DataFrame, *, seed: int = SEED,
+                           n_paths: int = N_PATHS) -> str:
+    """Fingerprint of what :func:`two_set_evaluation` of every model depends on.
+
+    The rows of the two sets chosen from ``series``, the shipped calibration files (the
+    default's evaluation rebuilds its table from their scores), the model names, ``seed`` and
+    ``n_paths``: 16 hexadecimal digits of a SHA-256.
+    """
+    sets = calibration_sets(series).reset_index(drop=True)
+    digest = hashlib.sha256(pd.util.hash_pandas_object(sets, index=False).to_numpy().tobytes())
+    for name in (CALIBRATION_FILE, SCORES_FILE):
+        path = data_dir() / name
+        digest.update(path.read_bytes() if path.exists() else b"")
+    digest.update(f"{','.join(available_models())}|{seed}|{n_paths}".encode())
+    return digest.hexdigest()[:16]
+
+
+def write_evaluation(series: pd.DataFrame | None = None, *, folder: str | Path | None = None,
+                     seed: int = SEED, n_paths: int = N_PATHS) -> Path:
+    """Evaluate every model on both sets and store it (``tpforecast calibrate``).
+
+    Parameters
+    ----------
+    series
+        Series frame; default :func:`~tpforecast.data.loaders.load_series`.
+    folder
+        Where to write ``evaluation.csv``; default the project's ``data/``.
+    seed, n_paths
+        Simulation settings (the study's by default).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written: the rows of :func:`two_set_evaluation` and a ``fingerprint``
+        column (:func:`evaluation_fingerprint`).
+    """
+    from tpforecast.data.loaders import load_series
+
+    series = load_series() if series is None else series
+    out = two_set_evaluation(series, seed=seed, n_paths=n_paths, progress=False)
+    out["fingerprint"] = evaluation_fingerprint(series, seed=seed, n_paths=n_paths)
+    path = (data_dir() if folder is None else Path(folder)) / EVALUATION_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(path, index=False, lineterminator="\n", float_format="%.10g")
+    return path
+
+
+def stored_evaluation(series: pd.DataFrame | None = None, *, seed: int = SEED,
+                      n_paths: int = N_PATHS, progress: bool | None = None) -> pd.DataFrame:
+    """:func:`two_set_evaluation` of every model, read from ``data/evaluation.csv`` when that
+    file was built from the same inputs (:func:`evaluation_fingerprint`), else computed.
+
+    Parameters
+    ----------
+    series
+        Series frame; default :func:`~tpforecast.data.loaders.load_series`.
+    seed, n_paths
+        Simulation settings.
+    progress
+        Progress bar while computing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`two_set_evaluation` (every model), without the fingerprint.
+    """
+    from tpforecast.data.loaders import load_series
+
+    series = load_series() if series is None else series
+    path = data_dir() / EVALUATION_FILE
+    if path.exists():
+        stored = pd.read_csv(path, dtype={"fingerprint": str})
+        if (stored["fingerprint"] == evaluation_fingerprint(
+                series, seed=seed, n_paths=n_paths)).all():
+            out = stored.drop(columns="fingerprint")
+            for col in ("horizon", "n", "n_series"):
+                out[col] = out[col].astype("Int64")
+            return out
+    return two_set_evaluation(series, seed=seed, n_paths=n_paths, progress=progress)

@@ -17,7 +17,7 @@ import pandas as pd
 
 from tpforecast.data.loaders import load_series, load_targets
 from tpforecast.errors import TpDataError
-from tpforecast.forecasting import evaluation_goals, two_set_evaluation
+from tpforecast.forecasting import evaluation_goals, stored_evaluation
 from tpforecast.formatting import percent, school_year
 from tpforecast.report.figures import report_figures, save_figure
 from tpforecast.report.headline import HEADLINE_LEVELS, headline_series, headline_table
@@ -190,8 +190,8 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
                                year=study.target_year, starts=study.starts, pace=study.pace,
                                levels=list(HEADLINE_LEVELS), seed=study.seed,
                                n_paths=study.n_paths, horizon=study.horizon)
-    evaluation = two_set_evaluation(series, seed=study.seed, n_paths=study.n_paths,
-                                    progress=False)
+    evaluation = stored_evaluation(series, seed=study.seed, n_paths=study.n_paths,
+                                   progress=False)
     tables = _tables(series, targets, accel, evaluation, study)
     table_md = headline_markdown(headline)
     accel_md = acceleration_display(accel, horizon=study.horizon).to_markdown(
