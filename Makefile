@@ -25,14 +25,18 @@ install: $(STAMP)
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports --readme README.md
 
+## Tests run on every core (pytest-xdist); each file stays on one worker, so a notebook keeps
+## its kernel and module fixtures are built once.
+PYTEST = MPLBACKEND=Agg $(BIN)/python -m pytest -n auto --dist loadfile
+
 ## All tests: unit, property, data rebuild, notebooks (nbval), report in headless Chromium.
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	$(PYTEST)
 
 ## The fast lane: no notebooks, no browser, no real-data rebuilds (../shared), nothing marked
 ## slow (the report build, papermill, subprocesses). `make test` runs everything.
 test-fast: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q -m "not slow and not browser and not shared"
+	$(PYTEST) tests -q -m "not slow and not browser and not shared"
 
 ## Rebuild everything in data/ from ../shared.
 data: $(STAMP)

@@ -6,6 +6,7 @@ from the sources once, and the result is committed with its provenance.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from pathlib import Path
 
@@ -171,7 +172,16 @@ def load_series(path: str | Path | None = None, *, vintage: int | None = None
         from tpforecast.data.vintage import load_vintage  # builds on this function
 
         return load_vintage(vintage)
-    path = Path(path) if path is not None else data_dir() / "processed" / "series.csv"
+    if bundled:
+        path = data_dir() / "processed" / "series.csv"
+        stat = path.stat() if path.exists() else None
+        # the bundled file is read and checked once per version of it (callers get a copy)
+        return _bundled_series(str(path), stat.st_mtime_ns if stat else 0,
+                               stat.st_size if stat else 0).copy()
+    return _series_from(Path(path), bundled=False)
+
+
+def _series_from(path: Path, *, bundled: bool) -> pd.DataFrame:
     df = _read_checked(path, SERIES_DTYPES, "series", bundled, optional={"vintage": "Int64"})
     # row order carries no meaning: a series file in any order reads the same
     df = df.sort_values([*SERIES_KEY, "year"], kind="mergesort").reset_index(drop=True)
@@ -179,6 +189,12 @@ def load_series(path: str | Path | None = None, *, vintage: int | None = None
         return df
     return df.assign(vintage=pd.array([_newest_vintage() if bundled else pd.NA] * len(df),
                                       dtype="Int64"))
+
+
+@functools.lru_cache(maxsize=2)
+def _bundled_series(path: str, mtime_ns: int, size: int) -> pd.DataFrame:
+    """The bundled series file, read once per (path, modification time, size)."""
+    return _series_from(Path(path), bundled=True)
 
 
 def _newest_vintage() -> int:
