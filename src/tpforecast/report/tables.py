@@ -91,7 +91,8 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
     from tpforecast.study import HORIZON
 
     horizon = HORIZON if horizon is None else horizon
-    first = table.drop_duplicates([c for c in ("indicator", "level", "region", "sex", "model")
+    # one row per series (a start without data has no model: not another series)
+    first = table.drop_duplicates([c for c in ("indicator", "level", "region", "sex")
                                    if c in table.columns])
     shown = pd.DataFrame({"level": first["level"].to_numpy()})
     for as_of, g in table.groupby("as_of", sort=True):
