@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: figures, HTML and Markdown report from the bundled data into reports/.
+## The main job: figures, HTML and Markdown report from the bundled data into reports/, and
+## landsdeel Oost's (with the Dutch one-page summary and the workbook) into reports/Oost/.
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports --readme README.md
+	MPLBACKEND=Agg $(BIN)/tpforecast report --region Oost --lang nl --xlsx --out reports/Oost
 
 ## All tests: unit, property, data rebuild, notebooks (nbval), report in headless Chromium.
 test: $(STAMP)

@@ -43,7 +43,7 @@ run = {"seed": study.seed, "n_paths": study.n_paths}
 # extra growth a year from 2016/17 that would have put the median on 40%.
 
 # %%
-head = rp.headline_table(series, targets=targets, study=study)
+head = rp.headline_table(series, targets=targets, study=study, region=REGION)
 head[["level", "indicator", "p_target", "observed_year_before", "observed_target_year",
       "extra_pp_per_year", "model_used", "status", "reason"]].round(3)
 
