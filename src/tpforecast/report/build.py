@@ -325,8 +325,9 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
                       f"region {NATIONAL}, not {region}")
     readme_before = readme_text(Path(readme)) if readme is not None else None  # fail first
     series, targets = load_series(), load_targets()
+    headline_series(series, region=region)  # an unknown region is named before any output
+    out = ensure_folder(out)  # a file in the way too, before any work
     summary = summary_tables(series, region=region, study=study, targets=targets)
-    out = ensure_folder(out)
     if region == NATIONAL:
         paths, frames, blocks = _national(out, series, targets, study, summary)
     else:
