@@ -28,13 +28,17 @@ report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/tpforecast report --region Oost --lang nl --xlsx --out reports/Oost
 
 ## All tests: unit, property, data rebuild, notebooks (nbval), report in headless Chromium.
+## Two workers (pytest-xdist) on the two cores; --dist loadscope keeps each test module and each
+## notebook (its cells run in order in one kernel) on one worker.
+PYTEST_WORKERS := -n 2 --dist loadscope
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest
+	MPLBACKEND=Agg $(BIN)/python -m pytest $(PYTEST_WORKERS)
 
 ## The fast lane: no notebooks, no browser, no real-data rebuilds (../shared), nothing marked
 ## slow (the report build, papermill, subprocesses). `make test` runs everything.
 test-fast: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q -m "not slow and not browser and not shared"
+	MPLBACKEND=Agg $(BIN)/python -m pytest tests -q -m "not slow and not browser and not shared" \
+		$(PYTEST_WORKERS)
 
 ## Rebuild everything in data/ from ../shared.
 data: $(STAMP)

@@ -31,6 +31,7 @@ def _numbers(text: str, lang: str) -> list[str]:
     return sorted(found)
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_dutch_and_english_pages_carry_the_same_numbers(tables):
     en = one_page_markdown(tables, lang="en", study=STUDY)
     nl = one_page_markdown(tables, lang="nl", study=STUDY)
@@ -39,6 +40,7 @@ def test_dutch_and_english_pages_carry_the_same_numbers(tables):
     assert en != nl
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_dutch_page_is_plain_dutch_with_the_caveats(tables):
     nl = one_page_markdown(tables, lang="nl", study=STUDY)
     region = tables["levels"]["region"].iloc[0]
@@ -58,6 +60,7 @@ def test_dutch_page_is_plain_dutch_with_the_caveats(tables):
         assert "achteraf gerekend" in nl.lower()  # the regional series start after 2016
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_the_page_states_the_tables_numbers():
     t = summary_tables(tp.load_series(), region="Oost", study=STUDY)
     c = t["combined_facts"].iloc[0]
@@ -76,6 +79,7 @@ def test_count_text_rounds_for_reading():
     assert count_text(float("nan")) == "n/a"
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_unknown_language_is_refused(tables):
     with pytest.raises(TpError, match="unknown language 'de'"):
         one_page_markdown(tables, lang="de")
@@ -88,12 +92,19 @@ def test_markdown_html_is_a_page_with_headings_lists_and_bold():
     assert "<em>sub</em>" in page and "<p>Text.</p>" in page
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_workbook_holds_every_table_and_is_reproducible(tables, tmp_path):
     from openpyxl import load_workbook
 
     a = write_workbook(tables, tmp_path / "a.xlsx", notes={"levels": "per level"})
     b = write_workbook(tables, tmp_path / "b.xlsx", notes={"levels": "per level"})
     assert a.read_bytes() == b.read_bytes()
+    import zipfile
+
+    with zipfile.ZipFile(a) as z:  # no time of writing anywhere: the same tables, the same bytes
+        core = z.read("docProps/core.xml").decode()
+        assert all(i.date_time == (2020, 1, 1, 0, 0, 0) for i in z.infolist())
+    assert re.findall(r"\d{4}-\d\d-\d\dT[\d:]+Z", core) == ["2020-01-01T00:00:00Z"] * 2
     wb = load_workbook(a)
     assert wb.sheetnames == ["about", *tables]
     levels = pd.read_excel(a, sheet_name="levels")

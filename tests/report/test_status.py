@@ -18,6 +18,7 @@ def series():
     return tp.load_series()
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_result_or_status_gives_the_rows_of_a_region_that_2016_could_not_judge(series):
     oost = tp.headline_series(series, region="Oost", levels=["mbo", "hbo", "wo"])
     with pytest.raises(NothingComputedError):
@@ -31,6 +32,7 @@ def test_result_or_status_gives_the_rows_of_a_region_that_2016_could_not_judge(s
     assert isinstance(note, rp.Note) and repr(note).startswith("[no figure: no series could")
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_result_or_status_passes_results_through(series):
     nl = tp.headline_series(series, levels=["mbo"])
     reach = rp.result_or_status(tp.reachability, nl, target=0.4, year=2020, as_of=2015, **RUN)
@@ -39,6 +41,7 @@ def test_result_or_status_passes_results_through(series):
     assert repr(shown).startswith("[figure: ")
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_hindcast_errors_pivot_or_status_rows(series):
     nl = tp.headline_series(series, levels=["mbo", "hbo"])
     hc = tp.hindcast(nl, as_of=2015, years=[2020], models=["calibrated", "naive"], **RUN)
@@ -54,6 +57,7 @@ def test_hindcast_errors_pivot_or_status_rows(series):
     assert tp.forecasting.hindcast_summary(rows).empty
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_levels_with_series_keeps_the_levels_a_region_has(series):
     asked = ["vmbo_bb", "vmbo_gl", "vmbo_tl", "havo", "mbo"]
     assert rp.levels_with_series(series, region="NL", levels=asked) == asked
@@ -76,6 +80,7 @@ def test_students_text_says_n_a_when_no_level_had_a_result():
     assert text.splitlines()[-1] == "mbo+hbo together: n/a (no level had a required result)"
 
 
+@pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_probability_display_says_when_a_level_has_no_target_of_its_own(series):
     oost = tp.headline_series(series, region="Oost", levels=["havo", "mbo"])
     p = tp.probability_by_year(oost, target=tp.load_targets(), until=2030, **RUN)

@@ -8,6 +8,7 @@ file is reproducible: fixed document dates, so the same tables give the same byt
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -74,9 +75,14 @@ def write_workbook(tables: Mapping[str, pd.DataFrame], path: str | Path, *,
 
 
 def _fix_zip_dates(path: Path) -> None:
-    """Rewrite the zip with fixed member dates (openpyxl stamps the time of writing)."""
+    """Rewrite the zip with fixed member dates and a fixed modification date in
+    ``docProps/core.xml`` (openpyxl stamps the time of writing in both)."""
     with zipfile.ZipFile(path) as src:
         members = [(info, src.read(info)) for info in src.infolist()]
+    stamp = FIXED_DATE.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    members = [(info, re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(<)", rb"\g<1>" + stamp + rb"\2",
+                             data) if info.filename == "docProps/core.xml" else data)
+               for info, data in members]
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for info, data in members:
             fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
