@@ -21,9 +21,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## The main job: figures, HTML and Markdown report from the bundled data into reports/.
+## The main job: figures, HTML and Markdown report from the bundled data into reports/, and
+## landsdeel Oost's (with the Dutch one-page summary and the workbook) into reports/Oost/.
 report: $(STAMP)
 	MPLBACKEND=Agg $(BIN)/tpforecast report --out reports --readme README.md
+	MPLBACKEND=Agg $(BIN)/tpforecast report --region Oost --lang nl --xlsx --out reports/Oost
 
 ## Tests run on every core (pytest-xdist); each file stays on one worker, so a notebook keeps
 ## its kernel and module fixtures are built once.

@@ -203,3 +203,40 @@ def test_counts_and_women():
     r = women.iloc[0]
     assert r["region"] == "Overijssel" and r["sex"] == "female"
     assert r["technical_pp"] + r["overall_pp"] == pytest.approx(r["change_pp"])
+
+
+@pytest.mark.slow
+def test_report_of_a_region_with_the_dutch_summary_and_the_workbook(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "oost"
+    code, stdout, err = run("report", "--region", "Oost", "--lang", "nl", "--xlsx", "--out",
+                            str(out))
+    assert code == 0, err
+    written = set(stdout.split())
+    for name in ("report.html", "summary.md", "one_page_nl.md", "one_page_nl.html",
+                 "tables.xlsx", "figures/regions.svg", "figures/forecast_mbo.png"):
+        assert str(out / name) in written, name
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "Techniekpact, Oost" in html and html.count("<svg") >= 5
+    page = (out / "one_page_nl.md").read_text(encoding="utf-8")
+    assert page.startswith("# Techniek in landsdeel Oost") and "procentpunt" in page
+    sheets = load_workbook(out / "tables.xlsx").sheetnames
+    assert {"headline", "combined", "acceleration", "levels", "women_shares"} <= set(sheets)
+    headline = pd.read_excel(out / "tables.xlsx", sheet_name="headline")
+    assert set(headline["region"]) == {"Oost"}
+
+
+@pytest.mark.slow
+def test_report_refuses_an_unknown_region_with_a_suggestion(tmp_path):
+    code, _, err = run("report", "--region", "Oosst", "--out", str(tmp_path / "x"))
+    assert code == 2 and "Oost" in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()  # nothing written
+
+
+def test_report_readme_is_national_only(tmp_path):
+    code, _, err = run("report", "--region", "Oost", "--readme", "README.md", "--out",
+                       str(tmp_path))
+    assert code == 2 and "national" in err
+    code, _, err = run("report", "--lang", "de")
+    assert code == 2 and "invalid choice: 'de'" in err

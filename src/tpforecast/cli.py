@@ -310,7 +310,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     study = load_study(args.study)
     if args.seed is not None:
         study = study.replace(seed=args.seed)
-    paths = build_report(args.out, study=study, readme=args.readme)
+    region = args.region or "NL"
+    out = args.out or ("reports" if region == "NL" else f"reports/{region}")
+    paths = build_report(out, study=study, readme=args.readme, region=region, lang=args.lang,
+                         xlsx=args.xlsx)
     for path in paths:
         print(path)
     return 0
@@ -479,7 +482,15 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default: consecutive years)")
 
     rep = sub.add_parser("report", help="build the report (figures, HTML, Markdown)")
-    rep.add_argument("--out", default="reports", help="output directory (default reports/)")
+    rep.add_argument("--out", help="output directory (default reports/, or reports/<region>/ "
+                     "with --region)")
+    rep.add_argument("--region", help="one region: NL (default, the national report), Oost, "
+                     "Overijssel, Gelderland or any region with data")
+    rep.add_argument("--lang", choices=["en", "nl"], default="en",
+                     help="language of the one-page summary one_page_<lang>.md/.html (default "
+                          "en; nl: Dutch, for a deputy)")
+    rep.add_argument("--xlsx", action="store_true",
+                     help="also write every table to tables.xlsx (Excel)")
     rep.add_argument("--study", help="study settings file (default data/study.yml)")
     rep.add_argument("--seed", type=int, help="random seed (default: the study's)")
     rep.add_argument("--readme", help="also refresh the headline, acceleration and evaluation "

@@ -47,7 +47,9 @@ def acceleration(summary) -> dict[str, dict[str, str]]:
 
 
 def test_probability_and_outcome_as_seen_then(headline):
-    lines = re.findall(r"^P\((\w+) >= 40% in 2020/21 \| data to 2015/16\) = (.+?); observed (.+)$",
+    # the headline lines ("observed 28%"), not the own-target ones ("observed 28% in 2020/21")
+    lines = re.findall(r"^P\((\w+) >= 40% in 2020/21 \| data to 2015/16\) = (.+?); "
+                       r"observed (\S+|not published)$",
                        _printed("03_was_40pct_reachable"), flags=re.M)
     checked = 0
     for level, p, seen in lines:

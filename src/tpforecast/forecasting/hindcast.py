@@ -96,6 +96,9 @@ def hindcast_summary(hindcast: pd.DataFrame) -> pd.DataFrame:
         ``mean_abs_error_pp, inside_80`` (share of levels whose outcome fell in the 80%
         interval), sorted by year and mean absolute error.
     """
+    columns = ["model", "year", "n", "mean_error_pp", "mean_abs_error_pp", "inside_80"]
+    if "actual" not in hindcast.columns:  # only the rows of series nothing was forecast for
+        return pd.DataFrame(columns=columns)
     h = hindcast.loc[hindcast["actual"].notna().to_numpy()].copy()
     h["_abs"] = h["error_pp"].astype(float).abs()
     h["_in"] = h["inside_80"].astype(bool).astype(float)

@@ -7,7 +7,9 @@ the count targets, when targets are reached), :mod:`~.regions` (regions against 
 Netherlands), :mod:`~.women` (girls choosing technique, and why a share changed), :mod:`~.provenance` and :mod:`~.clean_log` (where the data come from, what
 cleaning did), :mod:`~.tables` (tables formatted for people), :mod:`~.text` (sentences),
 :mod:`~.vintages` (the data of the time next to today's revised data), :mod:`~.figures`
-(the report's figures, :func:`show`), :mod:`~.build` (``build_report``).
+(the report's figures, :func:`show`), :mod:`~.build` (``build_report``), :mod:`~.summary`, :mod:`~.one_page` and
+:mod:`~.workbook` (a region's one-page summary and workbook), :mod:`~.status` (a result or
+the rows that say why there is none).
 
 Names are imported lazily (``import tpforecast.report`` does not load jinja2 or matplotlib).
 """
@@ -20,7 +22,7 @@ from typing import Any
 # public name -> module of tpforecast.report that defines it
 _EXPORTS: dict[str, str] = {
     "HEADLINE_LEVELS": "headline", "headline_series": "headline", "headline_table": "headline",
-    "role_indicators": "headline",
+    "role_indicators": "headline", "levels_with_series": "headline",
     "clean_log_text": "clean_log", "edition_conflicts": "clean_log",
     "summarize_clean_log": "clean_log",
     "dataset_summary": "provenance", "flag_tokens": "provenance",
@@ -41,6 +43,10 @@ _EXPORTS: dict[str, str] = {
     "short_series_text": "text", "students_text": "text", "when_lines": "text",
     "women_lines": "text",
     "FigurePNG": "figures", "show": "figures", "warnings_as_lines": "figures",
+    "Note": "status", "hindcast_errors": "status", "result_or_status": "status",
+    "show_or_note": "status",
+    "summary_tables": "summary", "one_page_markdown": "one_page", "markdown_html": "one_page",
+    "write_workbook": "workbook",
     "build_report": "build",
 }
 

@@ -16,13 +16,16 @@ import jinja2
 import pandas as pd
 
 from tpforecast.data.loaders import load_series, load_targets
-from tpforecast.errors import TpDataError
+from tpforecast.errors import TpDataError, TpError
 from tpforecast.forecasting import evaluation_goals, stored_evaluation
+from tpforecast.forecasting.selection import NATIONAL
 from tpforecast.formatting import percent, school_year
-from tpforecast.report.figures import report_figures, save_figure
-from tpforecast.report.headline import HEADLINE_LEVELS, headline_series, headline_table
+from tpforecast.report.figures import regional_figures, report_figures, save_figure
+from tpforecast.report.headline import HEADLINE_LEVELS, headline_series
+from tpforecast.report.one_page import LANGUAGES, markdown_html, one_page_markdown
 from tpforecast.report.outcomes import women_target_progress
 from tpforecast.report.output import ensure_folder, write_text
+from tpforecast.report.summary import summary_tables
 from tpforecast.report.tables import (
     acceleration_display,
     evaluation_display,
@@ -32,6 +35,8 @@ from tpforecast.report.tables import (
 )
 from tpforecast.report.text import evaluation_note, findings, more_findings
 from tpforecast.report.vintages import vintage_comparison
+from tpforecast.report.women import women_shares
+from tpforecast.report.workbook import write_workbook
 from tpforecast.scenarios import acceleration_table
 from tpforecast.study import Study, load_study
 
@@ -157,33 +162,38 @@ def _markdown(headline_md: str, accel_md: str, evaluation: pd.DataFrame, items: 
         *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "", f"Method: {method}", ""])
 
 
-def build_report(out: str | Path = "reports", *, study: Study | None = None,
-                 readme: str | Path | None = None) -> list[Path]:
-    """Build the report from the bundled data.
+def _render_page(title: str, lead: str, items: list[str], headline: pd.DataFrame,
+                 headline_note: str, figures: list, svgs: dict[str, str],
+                 tables: list[dict[str, str]], method: str) -> str:
+    """The report's HTML page (``templates/report.html.j2``)."""
+    env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]),
+                             undefined=jinja2.StrictUndefined)
+    template = env.from_string(
+        resources.files("tpforecast.report").joinpath("templates/report.html.j2").read_text("utf-8"))
+    return template.render(
+        title=title, lead=lead, findings=items,
+        headline_html=jinja2.filters.Markup(_html_table(headline_display(headline))),
+        headline_note=headline_note,
+        figures=[{"name": f.name, "heading": f.heading, "caption": f.caption,
+                  "svg": jinja2.filters.Markup(svgs[f.name])} for f in figures],
+        tables=[{**t, "html": jinja2.filters.Markup(t["html"])} for t in tables],
+        method=method,
+    )
 
-    Parameters
-    ----------
-    out
-        Output directory; figures go to ``out/figures`` (PNG and SVG), the page to
-        ``out/report.html`` (self-contained: figures inline as SVG) and the Markdown summary to
-        ``out/summary.md``.
-    study
-        The study settings (default :func:`~tpforecast.study.load_study`).
-    readme
-        If given, the tables between the ``<!-- headline:start -->``/``end``,
-        ``<!-- acceleration:start -->``/``end`` and ``<!-- evaluation:start -->``/``end``
-        markers of this file are replaced.
 
-    Returns
-    -------
-    list of pathlib.Path
-        The files written.
-    """
-    study = load_study() if study is None else study
-    readme_before = readme_text(Path(readme)) if readme is not None else None  # fail first
-    out = ensure_folder(out)
-    series, targets = load_series(), load_targets()
-    headline = headline_table(series, targets=targets, study=study)
+def _headline_note(study: Study) -> str:
+    pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
+    return HEADLINE_NOTE.format(known=known, pct=pct, sy=sy, start=study.start,
+                                before=school_year(study.target_year - 1),
+                                year=study.target_year, until=study.until,
+                                horizon=study.horizon)
+
+
+def _national(out: Path, series: pd.DataFrame, targets: pd.DataFrame, study: Study,
+              summary: dict[str, pd.DataFrame]) -> tuple[list[Path], dict[str, pd.DataFrame],
+                                                        dict[str, str]]:
+    """The national report: page, Markdown summary, figures; its tables; README blocks."""
+    headline = summary["headline"]
     figures = report_figures(series, study)
     svgs = {f.name: save_figure(f.draw(), out, f.name) for f in figures}
     accel = acceleration_table(headline_series(series), target=study.target,
@@ -192,13 +202,12 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
                                n_paths=study.n_paths, horizon=study.horizon)
     evaluation = stored_evaluation(series, seed=study.seed, n_paths=study.n_paths,
                                    progress=False)
+    views = vintage_comparison(series, study=study)
     tables = _tables(series, targets, accel, evaluation, study)
     table_md = headline_markdown(headline)
     accel_md = acceleration_display(accel, horizon=study.horizon).to_markdown(
         index=False, disable_numparse=True)
-    items = findings(headline, study) + more_findings(
-        vintage_comparison(series, study=study), evaluation, study)
-    pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
+    items = findings(headline, study) + more_findings(views, evaluation, study)
     lead = ("The Techniekpact goal: by 2020, 4 in 10 young people choose a beta/technical "
             "programme. Per level: where the share stands, whether and when 40% (or the level's "
             "own ambition) is reached under honest uncertainty, and what acceleration it takes.")
@@ -209,29 +218,143 @@ def build_report(out: str | Path = "reports", *, study: Study | None = None,
               "evaluated on national and regional series with its own level family left out; "
               "other models: statsmodels. All figures and numbers: `tpforecast report`, seed "
               f"{study.seed}. Built from data/datapackage.json resources.")
-    env = jinja2.Environment(autoescape=jinja2.select_autoescape(["html"]),
-                             undefined=jinja2.StrictUndefined)
-    template = env.from_string(
-        resources.files("tpforecast.report").joinpath("templates/report.html.j2").read_text("utf-8"))
-    html = template.render(
-        title=TITLE, lead=lead, findings=items,
-        headline_html=jinja2.filters.Markup(_html_table(headline_display(headline))),
-        headline_note=HEADLINE_NOTE.format(known=known, pct=pct, sy=sy, start=study.start,
-                                           before=school_year(study.target_year - 1),
-                                           year=study.target_year, until=study.until,
-                                           horizon=study.horizon),
-        figures=[{"name": f.name, "heading": f.heading, "caption": f.caption,
-                  "svg": jinja2.filters.Markup(svgs[f.name])} for f in figures],
-        tables=[{**t, "html": jinja2.filters.Markup(t["html"])} for t in tables],
-        method=method,
-    )
+    html = _render_page(TITLE, lead, items, headline, _headline_note(study), figures, svgs,
+                        tables, method)
     paths = [out / "report.html", out / "summary.md"]
     paths[0].write_text(html, encoding="utf-8")
     paths[1].write_text(_markdown(table_md, accel_md, evaluation, items, figures, study,
                                   lead, method),
                         encoding="utf-8")
+    frames = {"acceleration": accel, "evaluation": evaluation, "vintages": views,
+              "women_target": women_target_progress(series, targets=targets)}
+    blocks = {"headline": table_md, "acceleration": accel_md,
+              "evaluation": evaluation_markdown(evaluation)}
+    return paths, frames, blocks
+
+
+def _regional(out: Path, series: pd.DataFrame, study: Study, region: str,
+              summary: dict[str, pd.DataFrame]) -> tuple[list[Path], dict[str, pd.DataFrame]]:
+    """A region's report: page, Markdown summary and figures; its tables."""
+    headline, accel = summary["headline"], summary["acceleration"]
+    figures = regional_figures(series, study, region=region)
+    svgs = {f.name: save_figure(f.draw(), out, f.name) for f in figures}
+    women = women_shares(series, region=region)
+    accel_html = _html_table(acceleration_display(accel, horizon=study.horizon))
+    tables = [
+        {"heading": f"The combined 4 in 10 (mbo + hbo + wo), {region}",
+         "html": _html_table(summary["combined_facts"].round(3)),
+         "note": "Weighted by entrants on the monitor's scale (basis per level in the "
+                 "workbook's combined sheet). basis as_of: the acceleration the data of "
+                 f"{study.as_of} needed; afterwards: the gap in {study.target_year} spread "
+                 f"evenly from {study.start} (the series start too late for a model)."},
+        {"heading": f"What acceleration would {percent(study.target)} in {study.target_year} "
+                    "have taken?", "html": accel_html,
+         "note": "n/a where the region's series were too short by the start year."},
+        {"heading": f"Girls choosing technique, {region}",
+         "html": _html_table(women.round(3)),
+         "note": "Share of the girls (entrants or exam candidates) choosing technique, DUO "
+                 "basis, with its trend in points a year."},
+    ]
+    items = findings(headline, study)
+    lead = (f"The Techniekpact goal for {region}: per level where the share stands, whether "
+            "and when 40% (or the level's own target in the region) is reached under honest "
+            "uncertainty, and what acceleration it takes. Regional numbers count students "
+            "where the institution is, not where they live; landsdelen other than Oost are an "
+            "assumed split of provinces. The evaluation of the models, the data of the time "
+            "and the hindcast are national: see the national report.")
+    method = ("Series: DUO open data by institution location, put on the scale of the national "
+              "Techniekpact monitor (data/mappings/series_roles.csv, docs/regional_series.md); "
+              "default model: the last value with intervals calibrated on rolling-origin "
+              f"backtest errors of regional series. `tpforecast report --region {region}`, "
+              f"seed {study.seed}.")
+    title = f"Techniekpact, {region}: is 4 in 10 reachable?"
+    html = _render_page(title, lead, items, headline, _headline_note(study), figures, svgs,
+                        tables, method)
+    paths = [out / "report.html", out / "summary.md"]
+    paths[0].write_text(html, encoding="utf-8")
+    paths[1].write_text("\n".join([
+        f"# {title}", "", lead, "", "## Key findings", "", *[f"- {i}" for i in items], "",
+        "## Headline per level", "", headline_markdown(headline), "",
+        f"## What acceleration would {percent(study.target)} in {study.target_year} have "
+        "taken?", "", acceleration_display(accel, horizon=study.horizon).to_markdown(
+            index=False, disable_numparse=True), "", "## Figures", "",
+        *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "",
+        f"Method: {method}", ""]), encoding="utf-8")
+    return paths, {"women_shares": women}
+
+
+def build_report(out: str | Path = "reports", *, study: Study | None = None,
+                 readme: str | Path | None = None, region: str = NATIONAL, lang: str = "en",
+                 xlsx: bool = False) -> list[Path]:
+    """Build the report of a region from the bundled data.
+
+    Parameters
+    ----------
+    out
+        Output directory; figures go to ``out/figures`` (PNG and SVG), the page to
+        ``out/report.html`` (self-contained: figures inline as SVG), the Markdown summary to
+        ``out/summary.md`` and the one-page summary for a deputy to ``out/one_page_<lang>.md``
+        and ``.html``.
+    study
+        The study settings (default :func:`~tpforecast.study.load_study`).
+    readme
+        If given (national report only), the tables between the
+        ``<!-- headline:start -->``/``end``, ``<!-- acceleration:start -->``/``end`` and
+        ``<!-- evaluation:start -->``/``end`` markers of this file are replaced.
+    region
+        One region: ``NL`` (the national report, with the evaluation, the data of the time
+        and the hindcast), or a landsdeel or province with headline series (Oost,
+        Overijssel, Gelderland, ...): its headline table, combined 4 in 10, acceleration,
+        girls' shares and figures.
+    lang
+        Language of the one-page summary: ``en`` (default) or ``nl``. The full report is in
+        English.
+    xlsx
+        Also write every table to ``out/tables.xlsx``.
+
+    Returns
+    -------
+    list of pathlib.Path
+        The files written.
+    """
+    study = load_study() if study is None else study
+    if lang not in LANGUAGES:
+        raise TpError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    if readme is not None and region != NATIONAL:
+        raise TpError("--readme refreshes the national tables of the README; build it with "
+                      f"region {NATIONAL}, not {region}")
+    readme_before = readme_text(Path(readme)) if readme is not None else None  # fail first
+    series, targets = load_series(), load_targets()
+    headline_series(series, region=region)  # an unknown region is named before any output
+    out = ensure_folder(out)  # a file in the way too, before any work
+    summary = summary_tables(series, region=region, study=study, targets=targets)
+    if region == NATIONAL:
+        paths, frames, blocks = _national(out, series, targets, study, summary)
+    else:
+        (paths, frames), blocks = _regional(out, series, study, region, summary), {}
+    page = one_page_markdown(summary, lang=lang, study=study)
+    paths += [write_text(out / f"one_page_{lang}.md", page),
+              write_text(out / f"one_page_{lang}.html", markdown_html(page, lang=lang))]
+    if xlsx:
+        paths.append(write_workbook({**summary, **frames}, out / "tables.xlsx",
+                                    notes=WORKBOOK_NOTES))
     if readme is not None:
-        _update_readme(Path(readme), str(readme_before), {
-            "headline": table_md, "acceleration": accel_md,
-            "evaluation": evaluation_markdown(evaluation)})
+        _update_readme(Path(readme), str(readme_before), blocks)
     return paths + sorted((out / "figures").glob("*"))
+
+
+#: What each sheet of the workbook is (``tables.xlsx``).
+WORKBOOK_NOTES: dict[str, str] = {
+    "headline": "headline_table: per level where it stands, P as of the study's as-of and "
+                "now, against the study's target and the level's own",
+    "combined": "reachability_combined: the combined 4 in 10 per year, as of the study's "
+                "as-of and with all data",
+    "acceleration": "acceleration_table: extra points a year and students by start year",
+    "levels": "the one-page summary per level (goal, probability, verdict, what it would "
+              "have taken)",
+    "combined_facts": "the one-page summary's combined 4 in 10",
+    "evaluation": "two_set_evaluation of the models (national report)",
+    "vintages": "the data of the time and today's data (national report)",
+    "women_target": "the +20% women target in Oost, on technical entrants",
+    "women_shares": "girls choosing technique and its trend (DUO basis)",
+}

@@ -34,10 +34,13 @@ from tpforecast.report.vintages import vintage_comparison
 from tpforecast.scenarios import load_scenarios, run_scenarios
 from tpforecast.study import Study
 
-__all__ = ["FORECAST_LEVELS", "FigurePNG", "ReportFigure", "report_figures", "show"]
+__all__ = ["FORECAST_LEVELS", "FigurePNG", "ReportFigure", "regional_figures", "report_figures",
+           "show"]
 
 #: Levels with a fan chart in the report.
 FORECAST_LEVELS: tuple[str, ...] = ("mbo", "havo", "ho")
+#: Levels with a fan chart in a region's report (the intake levels of the 40% goal).
+REGIONAL_FORECAST_LEVELS: tuple[str, ...] = ("mbo", "hbo", "wo")
 #: Models in the report's hindcast figure.
 HINDCAST_MODELS: tuple[str, ...] = (DEFAULT_MODEL, "naive", "drift", "logit_linear", "ensemble")
 
@@ -236,5 +239,71 @@ def report_figures(series: pd.DataFrame, study: Study) -> list[ReportFigure]:
             lambda: plotting.plot_panels(
                 regional_comparison(series, levels=["mbo", "hbo", "wo"], region=OOST_REGIONS),
                 panel="level", hue="region")),
+    ]
+    return figs
+
+
+def _fan(rows: pd.DataFrame, level: str, study: Study, who: str) -> ReportFigure:
+    pct = percent(study.target)
+    run = {"seed": study.seed, "n_paths": study.n_paths}
+    return ReportFigure(
+        f"forecast_{level}", f"Forecast: {level}, {who}",
+        f"Observed {level} share in {who} and the {DEFAULT_MODEL} forecast with 80% and 95% "
+        f"prediction intervals; the line is the {pct} goal.",
+        lambda: plotting.plot_forecast(rows, forecast(rows, until=study.until, **run),
+                                       target=study.target, target_year=study.target_year))
+
+
+def regional_figures(series: pd.DataFrame, study: Study, *, region: str) -> list[ReportFigure]:
+    """The figures of a region's report (drawn when their ``draw`` is called): its headline
+    series, the probability per year, fan charts of the intake levels, the scenarios and the
+    region against the Netherlands computed the same way.
+
+    There is no "as seen in 2016" figure: regional series start in 2014/15 or later, too late
+    for a model with the data of the time (the tables say so per level)."""
+    chosen = headline_series(series, region=region)
+    usable = drop_short_series(chosen)
+    pct = percent(study.target)
+    run = {"seed": study.seed, "n_paths": study.n_paths}
+    figs = [
+        ReportFigure(
+            "series", f"The series per level, {region}",
+            f"Each level's headline series of {region}: DUO counts by institution location, "
+            "on the scale of the national monitor (docs/regional_series.md); hollow markers "
+            "precede a definition break.",
+            lambda: plotting.plot_series(chosen, hue="level")),
+        ReportFigure(
+            "probability", f"Probability of {pct} or more, year by year, {region}",
+            f"With all data: per level the probability that the share is at or above {pct} in "
+            "each year. A probability per year, not a forecast of the year the goal is reached.",
+            lambda: plotting.plot_probability(
+                probability_by_year(usable, target=study.target, until=study.horizon, **run),
+                title=f"Probability of {pct} or more, year by year, {region} (all data)")),
+    ]
+    for level in REGIONAL_FORECAST_LEVELS:
+        one = usable.loc[(usable["level"] == level).to_numpy()]
+        if len(one):
+            figs.append(_fan(one, level, study, region))
+    figs += [
+        ReportFigure(
+            "scenarios", f"Acceleration scenarios of the intake levels, {region}",
+            f"Medians from each scenario's start: baseline ({DEFAULT_MODEL}), the observed "
+            f"pace ({study.pace:+g} point a year) and the others where the data known before "
+            "their start allow them; lines: each level's own goal in the region.",
+            lambda: plotting.plot_scenarios(
+                run_scenarios(usable, scenarios=load_scenarios(), until=study.until,
+                              target=study.target, **run), data=usable, targets=load_targets(),
+                levels=[lv for lv in REGIONAL_FORECAST_LEVELS if lv in set(usable["level"])],
+                sharey=True, ncols=1, panel_size=(7.5, 2.6), bands=("baseline", "observed_pace"),
+                title=f"Scenarios, {region}")),
+        ReportFigure(
+            "regions", f"{region} against the Netherlands",
+            "Computed the same way from the DUO files for both: mbo participants in sector "
+            "techniek, hbo/wo first-year bachelors on the monitor's programme-level "
+            "beta-technical list; regions are where the institution is, not where students "
+            "live.",
+            lambda: plotting.plot_panels(
+                regional_comparison(series, levels=["mbo", "hbo", "wo"],
+                                    region=["NL", region]), panel="level", hue="region")),
     ]
     return figs

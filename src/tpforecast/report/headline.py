@@ -26,6 +26,7 @@ from tpforecast.forecasting.selection import (
     as_names,
     headline_series,
     role_indicators,
+    selected,
 )
 from tpforecast.forecasting.series import typed
 from tpforecast.forecasting.targets import own_target_series
@@ -33,7 +34,25 @@ from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
 from tpforecast.study import DEFAULT_STUDY, Study
 
-__all__ = ["HEADLINE_LEVELS", "headline_series", "headline_table", "role_indicators"]
+__all__ = ["HEADLINE_LEVELS", "headline_series", "headline_table", "levels_with_series",
+           "role_indicators"]
+
+
+def levels_with_series(series: pd.DataFrame, *, region: str = NATIONAL,
+                       levels: Sequence[str] = HEADLINE_LEVELS) -> list[str]:
+    """The levels of ``levels`` (in order) that have a headline series in ``region``: a
+    notebook asks for the same levels in every region and gets those the region has (the
+    provinces and landsdelen have no vmbo gl/tl NaSk series, for instance).
+
+    Raises
+    ------
+    UnknownNameError, MissingDataError
+        An unknown level or region (with a did-you-mean), or a region without any headline
+        series.
+    """
+    selected(series, levels=levels, what="levels_with_series")  # unknown names are named
+    have = set(headline_series(series, levels=None, region=region)["level"])
+    return [lv for lv in as_names(levels, "levels") or [] if lv in have]
 
 
 def _by_level(frame: pd.DataFrame) -> dict[str, pd.Series]:

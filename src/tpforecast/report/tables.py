@@ -91,7 +91,8 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
     from tpforecast.study import HORIZON
 
     horizon = HORIZON if horizon is None else horizon
-    first = table.drop_duplicates([c for c in ("indicator", "level", "region", "sex", "model")
+    # one row per series (a start without data has no model: not another series)
+    first = table.drop_duplicates([c for c in ("indicator", "level", "region", "sex")
                                    if c in table.columns])
     shown = pd.DataFrame({"level": first["level"].to_numpy()})
     for as_of, g in table.groupby("as_of", sort=True):
@@ -198,6 +199,11 @@ def probability_display(probabilities: pd.DataFrame, *, years: Sequence[int],
         g = probabilities.loc[sel].set_index("year")["p_target"]
         kind = getattr(r, "target_kind", "")
         row = {"level": r.level, "target": f"{kind + ' ' if kind else ''}{percent(r.target)}"}
+        if r.status == "no_target":  # a level without a target of its own in the region
+            row.update({"target": "none", **{f"P in {y}": NA_TEXT for y in years},
+                        "first year with P >= 50%": "n/a (no target of its own)"})
+            rows.append(row)
+            continue
         row.update({f"P in {y}": probability(g.get(y, np.nan)) if r.status == "ok"
                     else TOO_FEW_TEXT for y in years})
         row["first year with P >= 50%"] = likely_year_text(

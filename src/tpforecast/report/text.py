@@ -105,8 +105,9 @@ def combined_text(combined: pd.DataFrame) -> str:
                 f"  last known {percent(c['last_share'], 1)} ({school_year(c['last_year'])}); "
                 f"{school_year(c['target_year'])}: {percent(c['median'], 1)} (80% interval "
                 f"{percent(c['lo_80'], 1)}-{percent(c['hi_80'], 1)})",
-                "  " + _p_line("combined", c["target"], c["target_year"], as_of,
-                               c["p_target"], c["status"]),
+                "  " + _p_line("combined", c["target"], c["target_year"],
+                               c["last_year"] if is_na(as_of) else as_of, c["p_target"],
+                               c["status"]),
                 f"  extra from {c['start']}: {points(c['extra_pp_per_year'])} points a year; "
                 f"short of {percent(c['target'])}: {c['gap_students']:,.0f} technical entrants"
                 if not is_na(c["extra_pp_per_year"]) else
@@ -157,6 +158,9 @@ def students_text(runs: pd.DataFrame, *, scenario: str, year: int,
     extra = float(sub["extra_students"].sum())
     base = float((sub["median"] * sub["n_total_proj"]).sum()) - extra
     info = int(sub["as_of"].iloc[0]) + 1 if len(sub) else year
+    if not base > 0:  # no level of the scenario had a result (series too short by its start)
+        lines.append(f"{'+'.join(together)} together: n/a (no level had a {scenario} result)")
+        return "\n".join(lines)
     lines.append(f"{'+'.join(together)} together: {round(extra, -3):+,.0f} technical entrants "
                  f"in {school_year(year)} on top of about {round(base, -3):,.0f} on the trend "
                  f"of {info} ({extra / base:+.0%})")

@@ -1,0 +1,240 @@
+"""The numbers of a region's one-page summary (stage 6): one set of tidy tables that feed the
+English and the Dutch page (:mod:`~tpforecast.report.one_page`) and the workbook
+(:mod:`~tpforecast.report.workbook`) alike.
+
+:func:`summary_tables` computes, for one region, the library's tables (the headline table, the
+combined 4 in 10, the acceleration table) and two tables of facts for people:
+
+* ``levels``: per headline level where the share stands, the level's own goal (or the study's
+  target where the region has none), the probability of being at or above it in
+  ``study.until`` on current trends and a verdict; for the intake levels also what 40% in the
+  target year would have taken from ``study.start``;
+* ``combined``: the combined 4 in 10 (mbo + hbo + wo weighted by entrants): the latest
+  observed combined share, the probability of the target as of ``study.as_of`` and now, and
+  what it would have taken from ``study.start`` in points a year and in students.
+
+"What it would have taken" is the library's required acceleration with the data known the
+year before the start (``basis == "as_of"``) where a series was long enough by then; where it
+was not (regional series start in 2015/16 or later), it is worked out afterwards
+(``basis == "afterwards"``): the gap to the target in the target year (observed, or the
+projection where the year is not observed) spread evenly over the years from the start, and
+the gap in students on that year's entrants.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from tpforecast.data.loaders import load_targets
+from tpforecast.forecasting import drop_short_series, probability_by_year
+from tpforecast.forecasting.combined import COMBINED_LEVELS, reachability_combined
+from tpforecast.forecasting.selection import HEADLINE_LEVELS, NATIONAL, headline_series
+from tpforecast.formatting import is_na
+from tpforecast.report.headline import headline_table
+from tpforecast.scenarios import acceleration_table
+from tpforecast.study import DEFAULT_STUDY, Study
+
+__all__ = ["VERDICTS", "combined_facts", "level_facts", "summary_tables"]
+
+#: Verdicts of :func:`level_facts`, from the probability of being at or above the goal in
+#: ``until`` (``unlikely`` below 10%, ``possible`` below 50%) or the latest value.
+VERDICTS: tuple[str, ...] = ("at_goal", "likely", "possible", "unlikely", "too_few", "no_data")
+UNLIKELY_BELOW = 0.10
+
+
+def summary_tables(series: pd.DataFrame, *, region: str = NATIONAL,
+                   study: Study = DEFAULT_STUDY, targets: pd.DataFrame | None = None,
+                   levels: Sequence[str] = HEADLINE_LEVELS) -> dict[str, pd.DataFrame]:
+    """Every table of a region's one-page summary, computed once.
+
+    Parameters
+    ----------
+    series
+        The full series frame (:func:`~tpforecast.data.loaders.load_series`).
+    region
+        One region (NL, Oost, Overijssel, Gelderland, or any region with headline series).
+    study
+        The study settings.
+    targets
+        Targets frame; default :func:`~tpforecast.data.loaders.load_targets`.
+    levels
+        Headline levels, in order.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``headline`` (:func:`~tpforecast.report.headline_table`), ``combined``
+        (:func:`~tpforecast.forecasting.reachability_combined`, as of ``study.as_of`` and
+        now), ``acceleration`` (:func:`~tpforecast.scenarios.acceleration_table` of the
+        intake levels against ``study.target``), ``levels`` (:func:`level_facts`) and
+        ``combined_facts`` (:func:`combined_facts`).
+    """
+    targets = load_targets() if targets is None else targets
+    run = {"seed": study.seed, "n_paths": study.n_paths}
+    head = headline_table(series, targets=targets, study=study, levels=levels, region=region)
+    comb = reachability_combined(series, region=region, levels=COMBINED_LEVELS,
+                                 target=study.target, year=study.target_year,
+                                 as_of=[study.as_of, None], horizon=study.horizon, **run)
+    chosen = headline_series(series, levels=COMBINED_LEVELS, region=region)
+    accel = acceleration_table(chosen, target=study.target, year=study.target_year,
+                               starts=study.starts, pace=study.pace,
+                               levels=[lv for lv in COMBINED_LEVELS if lv in set(chosen["level"])],
+                               horizon=study.horizon, **run)
+    facts = level_facts(head, accel, series=headline_series(series, levels=levels,
+                                                            region=region), study=study)
+    return {"headline": head, "combined": comb, "acceleration": accel, "levels": facts,
+            "combined_facts": combined_facts(comb, study=study)}
+
+
+def _goal_probability(rows: pd.DataFrame, goal: float, study: Study) -> float:
+    """P(at or above ``goal`` in ``study.until``) on all data; NaN when too short."""
+    usable = drop_short_series(rows)
+    if usable.empty:
+        return np.nan
+    p = probability_by_year(usable, target=goal, until=study.until, seed=study.seed,
+                            n_paths=study.n_paths, progress=False)
+    at = p.loc[(p["year"] == study.until).to_numpy(dtype=bool, na_value=False), "p_target"]
+    return float(at.iloc[0]) if len(at) and not is_na(at.iloc[0]) else np.nan
+
+
+def _verdict(last_share: Any, goal: float, p: float) -> str:
+    if is_na(last_share):
+        return "no_data"
+    if float(last_share) >= goal:
+        return "at_goal"
+    if is_na(p):
+        return "too_few"
+    return "unlikely" if p < UNLIKELY_BELOW else "possible" if p < 0.5 else "likely"
+
+
+def _spread(gap: float, study: Study) -> float:
+    """A gap (fraction) in the target year as points a year from ``study.start``."""
+    return 100 * gap / (study.target_year - study.start + 1)
+
+
+def _taken(level: str, accel: pd.DataFrame, study: Study) -> dict[str, Any]:
+    """What ``study.target`` in the target year would have taken from ``study.start``."""
+    out: dict[str, Any] = {"extra_pp_per_year": np.nan, "extra_students": np.nan,
+                           "entrants": np.nan, "basis": ""}
+    rows = accel.loc[(accel["level"] == level).to_numpy()]
+    first = rows.loc[(rows["as_of"] == study.start - 1).to_numpy(dtype=bool, na_value=False)]
+    if first.empty:
+        return out
+    r = first.iloc[0]
+    out["entrants"] = r["entrants"]
+    if r["status"] == "ok" and not is_na(r["extra_pp_per_year"]):
+        out.update(extra_pp_per_year=float(r["extra_pp_per_year"]),
+                   extra_students=r["extra_students"], basis="as_of")
+    return out
+
+
+def level_facts(headline: pd.DataFrame, accel: pd.DataFrame, *, series: pd.DataFrame,
+                study: Study = DEFAULT_STUDY) -> pd.DataFrame:
+    """Per level of a region's headline table: where it stands and what its goal needs.
+
+    Parameters
+    ----------
+    headline
+        :func:`~tpforecast.report.headline_table` of one region.
+    accel
+        :func:`~tpforecast.scenarios.acceleration_table` of the region's intake levels.
+    series
+        The region's headline series (to judge a goal other than ``study.target``).
+    study
+        The study settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level: ``region, level, last_year, last_share, goal, goal_kind,
+        goal_year, goal_source`` (the level's own target in the region, else the study's
+        target, kind ``study``), ``until, p_goal_until`` (P at or above the goal in ``until``,
+        all data), ``at_goal_since, verdict`` (:data:`VERDICTS`), ``target, target_year,
+        start, share_target_year, share_year`` (the share in the target year, or the latest
+        before it), ``extra_pp_per_year, extra_students, entrants, basis`` (what
+        ``target`` in ``target_year`` would have taken from ``start``; intake levels only;
+        ``as_of`` or ``afterwards``).
+    """
+    rows = []
+    for r in headline.to_dict("records"):
+        own = not is_na(r["own_target"])
+        goal = float(r["own_target"]) if own else float(study.target)
+        p = (r["p_until"] if goal == study.target and r["likely_status"] == "ok"
+             else np.nan)
+        one = series.loc[(series["level"] == r["level"]).to_numpy()]
+        if is_na(p) and not one.empty and r["likely_status"] != "too_short":
+            p = _goal_probability(one, goal, study)
+        row = {"region": r["region"], "level": r["level"], "last_year": r["last_year"],
+               "last_share": r["last_share"], "goal": goal,
+               "goal_kind": r["own_target_kind"] if own else "study",
+               "goal_year": r["own_target_year"] if own else study.target_year,
+               "goal_source": r["own_target_source"] if own else "data/study.yml",
+               "until": study.until, "p_goal_until": p,
+               "at_goal_since": r["at_target_since"] if goal == study.target else pd.NA,
+               "verdict": _verdict(r["last_share"], goal, p), "target": study.target,
+               "target_year": study.target_year, "start": study.start,
+               "extra_pp_per_year": np.nan, "extra_students": np.nan, "entrants": np.nan,
+               "basis": ""}
+        row.update(_share_by(one, study.target_year))
+        if r["level"] in COMBINED_LEVELS:
+            row.update(_taken(str(r["level"]), accel, study))
+            if row["basis"] == "" and not is_na(row["share_target_year"]):
+                gap = study.target - float(row["share_target_year"])
+                row.update(extra_pp_per_year=_spread(gap, study),
+                           extra_students=gap * row["entrants"], basis="afterwards")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _share_by(rows: pd.DataFrame, year: int) -> dict[str, Any]:
+    """The share in ``year``, or the latest observed before it."""
+    seen = rows.loc[(rows["year"] <= year).to_numpy(dtype=bool, na_value=False)
+                    & rows["share"].notna().to_numpy()].sort_values("year")
+    if seen.empty:
+        return {"share_target_year": np.nan, "share_year": pd.NA}
+    return {"share_target_year": float(seen["share"].iloc[-1]),
+            "share_year": int(seen["year"].iloc[-1])}
+
+
+def combined_facts(combined: pd.DataFrame, *, study: Study = DEFAULT_STUDY) -> pd.DataFrame:
+    """The combined 4 in 10 of one region for people, from
+    :func:`~tpforecast.forecasting.reachability_combined` (as of ``study.as_of`` and now).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``region, levels, weights`` (target year), ``observed_year, observed``
+        (latest observed combined share up to the target year), ``target, target_year,
+        start, p_then`` (as of ``study.as_of``; NA without projection), ``then_status,
+        then_reason, p_now, median_now`` (all data: the target year's share, observed or
+        projected), ``extra_pp_per_year, extra_students, basis`` (``as_of``: the
+        acceleration from ``start`` the data up to ``as_of`` needed; ``afterwards``: the gap
+        in the target year spread evenly from ``start``, on all data).
+    """
+    year = combined["year"] == study.target_year
+    then = combined.loc[(year & (combined["as_of"] == study.as_of)).to_numpy(
+        dtype=bool, na_value=False)].iloc[0]
+    now = combined.loc[(year & combined["as_of"].isna()).to_numpy(dtype=bool,
+                                                                  na_value=False)].iloc[0]
+    seen = combined.loc[(combined["as_of"].isna() & combined["observed"].notna()
+                         & (combined["year"] <= study.target_year)).to_numpy(
+        dtype=bool, na_value=False)].sort_values("year")
+    row = {"region": now["region"], "levels": now["levels"], "weights": now["weights"],
+           "observed_year": int(seen["year"].iloc[-1]) if len(seen) else pd.NA,
+           "observed": float(seen["observed"].iloc[-1]) if len(seen) else np.nan,
+           "target": study.target, "target_year": study.target_year, "start": study.start,
+           "p_then": then["p_target"] if then["status"] in ("ok", "observed") else np.nan,
+           "then_status": then["status"], "then_reason": then["reason"],
+           "p_now": now["p_target"], "median_now": now["median"]}
+    if then["status"] == "ok" and not is_na(then["extra_pp_per_year"]):
+        row.update(extra_pp_per_year=float(then["extra_pp_per_year"]),
+                   extra_students=float(then["gap_students"]), basis="as_of")
+    else:
+        gap = study.target - float(now["median"])
+        row.update(extra_pp_per_year=_spread(gap, study), extra_students=gap * float(
+            now["entrants"]), basis="afterwards")
+    return pd.DataFrame([row])
