@@ -43,20 +43,24 @@ def percent(value: Any, decimals: int = 0, *, na: str = NA_TEXT) -> str:
     return f"{100 * float(value):.{decimals}f}%"
 
 
-def probability(value: Any, *, na: str = NA_TEXT) -> str:
+def probability(value: Any, *, na: str = NA_TEXT, simulated: bool = False) -> str:
     """A probability as a whole percentage that never claims more certainty than a simulation
     gives: ``"<1%"`` and ``">99%"`` where it would round to 0% or 100% without being 0 or 1.
+    ``simulated``: the value is a share of simulated paths, so an exact 0 or 1 (no path on
+    the other side) is not a certainty either.
 
     >>> probability(0.071), probability(0.005), probability(0.998), probability(1.0)
     ('7%', '<1%', '>99%', '100%')
+    >>> probability(0.0, simulated=True), probability(1.0, simulated=True)
+    ('<1%', '>99%')
     """
     if is_na(value):
         return na
     p = float(value)
     text = f"{100 * p:.0f}%"
-    if text == "0%" and p > 0:
+    if text == "0%" and (p > 0 or simulated):
         return "<1%"
-    if text == "100%" and p < 1:
+    if text == "100%" and (p < 1 or simulated):
         return ">99%"
     return text
 

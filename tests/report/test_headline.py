@@ -128,3 +128,21 @@ def test_display_labels_come_from_the_study_columns(headline):
         "not by 2040 (P in 2040: ")
     assert "P(40%+ in 2030), all data" in shown.columns
     assert not [c for c in shown.columns if "median year" in c or "reached" in c]
+
+
+def test_findings_name_the_levels_without_a_target_year_value(headline):
+    from tpforecast.report.text import findings
+
+    goal = headline.loc[(headline["own_target"] == DEFAULT_STUDY.target)
+                        & (headline["own_target_kind"] == "goal")]
+    assert len(goal) >= 2
+    gap = goal["level"].iloc[0]
+    cut = headline.copy()
+    cut.loc[cut["level"] == gap, "observed_target_year"] = pd.NA
+    line = next(i for i in findings(cut) if i.startswith("In 2020/21"))
+    before = goal["observed_year_before"].iloc[0]
+    assert f"no value for 2020/21: {gap} ({100 * before:.0f}% in 2019/20)" in line
+    assert "no intake level with a value reached 40%" in line or " reached 40%" in line
+    assert f"{gap} " not in line.split(": ")[1].split(";")[0]  # not among the levels with a value
+    full = next(i for i in findings(headline) if i.startswith("In 2020/21"))
+    assert "no value" not in full

@@ -10,7 +10,7 @@ import pytest
 import tpforecast as tp
 from tpforecast.errors import TpError
 from tpforecast.report.one_page import count_text, markdown_html, one_page_markdown
-from tpforecast.report.summary import summary_tables
+from tpforecast.report.summary import level_parts, summary_tables
 from tpforecast.report.workbook import write_workbook
 
 STUDY = tp.load_study().replace(n_paths=200)
@@ -70,6 +70,50 @@ def test_the_page_states_the_tables_numbers():
     assert f"about {c['extra_pp_per_year']:.1f} percentage points" in en
     mbo = t["levels"].set_index("level").loc["mbo"]
     assert f"**mbo** stands at {100 * mbo['last_share']:.0f}%" in en
+
+
+@pytest.mark.slow  # real data and models: make test, not the fast lane
+def test_the_target_year_is_a_fact_where_observed_and_a_floored_probability_where_not(tables):
+    c = tables["combined_facts"].iloc[0]
+    en = one_page_markdown(tables, lang="en", study=STUDY)
+    nl = one_page_markdown(tables, lang="nl", study=STUDY)
+    if c["now_status"] == "observed":  # NL: 2020/21 is known for mbo, hbo and wo
+        assert "The goal was not reached." in en and "Het doel is niet gehaald." in nl
+        assert "With today's data it is" not in en
+    else:  # Oost: mbo and wo end in 2019/20, so 2020/21 is a model's probability
+        assert "is not known for all three levels" in en
+        assert "niet voor alle drie niveaus bekend" in nl
+    # a share of simulated paths is never written as a certainty
+    assert not re.search(r"(probability|kans)[^.;]*\b(0|100)%", en + nl)
+
+
+@pytest.mark.slow  # real data: make test, not the fast lane
+def test_gl_and_tl_are_judged_on_the_series_their_ambition_is_set_on():
+    series, targets = tp.load_series(), tp.load_targets()
+    parts = level_parts(series, targets=targets, region="NL").set_index("part")
+    assert list(parts.index) == ["vmbo_gl", "vmbo_tl"]
+    assert set(parts["indicator"]) == {"gl_diploma_nask", "tl_diploma_nask"}
+    assert (parts["level"] == "vmbo_gltl").all() and (parts["goal"] == 0.40).all()
+    for part, row in parts.iterrows():
+        g = series.loc[(series["indicator"] == row["indicator"]) & (series["level"] == part)
+                       & (series["region"] == "NL") & (series["sex"] == "all")
+                       & series["share"].notna()].sort_values("year")
+        at = g.loc[g["share"] >= 0.40, "year"]
+        assert row["last_share"] == g["share"].iloc[-1]
+        assert row["first_at_goal"] == (at.iloc[0] if len(at) else pd.NA)
+        if g["share"].iloc[-1] >= 0.40:  # the run at the goal up to the latest value
+            below = g.loc[g["share"] < 0.40, "year"]
+            assert row["at_goal_since"] == g.loc[g["year"] > (below.max() if len(below)
+                                                               else 0), "year"].iloc[0]
+        else:
+            assert pd.isna(row["at_goal_since"])
+    # the ambition met around 2016/17 (gl), and tl below it now, on the page
+    page = one_page_markdown(summary_tables(series, region="NL", study=STUDY), lang="nl",
+                             study=STUDY)
+    assert "gl 40% (2016/17), 40% of meer sinds 2016/17" in page
+    assert re.search(r"tl \d+% \(\d{4}/\d{2}\), 40% of meer voor het eerst in", page)
+    # landsdeel Oost has no target set on a gl or tl series of its own
+    assert level_parts(series, targets=targets, region="Oost").empty
 
 
 def test_count_text_rounds_for_reading():

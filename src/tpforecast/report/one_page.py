@@ -71,7 +71,9 @@ def number_formats(lang: str = "en") -> dict[str, Callable[..., str]]:
     no sign), ``count`` and ``sy`` (school year)."""
     _check_lang(lang)
     return {
-        "pct": percent, "prob": probability, "sy": school_year,
+        # every probability on the page is a share of simulated paths (observed years are
+        # worded as facts)
+        "pct": percent, "prob": lambda v: probability(v, simulated=True), "sy": school_year,
         "pts": lambda v: NA_TEXT if is_na(v) else _separate(f"{abs(float(v)):.1f}", lang),
         "count": lambda v: count_text(v, lang=lang),
     }
@@ -93,6 +95,14 @@ def _complete_year(combined: pd.DataFrame) -> Any:
     """The first year with a combined share (every intake level observed), or NA."""
     seen = combined.dropna(subset=["observed"])["year"]
     return int(seen.min()) if len(seen) else pd.NA
+
+
+def _parts(parts: pd.DataFrame | None, lang: str) -> dict[str, list[dict[str, Any]]]:
+    """Per pooled level, its parts with their own target (:func:`~.summary.level_parts`)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in ([] if parts is None else parts.to_dict("records")):
+        out.setdefault(str(r["level"]), []).append({**r, "name": _name("parts", r["part"], lang)})
+    return out
 
 
 def one_page_markdown(tables: dict[str, pd.DataFrame], *, lang: str = "en",
@@ -128,6 +138,7 @@ def one_page_markdown(tables: dict[str, pd.DataFrame], *, lang: str = "en",
     text = template.render(
         region=region, region_name=_name("regions", region, lang), **_region(region),
         combined=tables["combined_facts"].iloc[0].to_dict(), levels=levels,
+        parts=_parts(tables.get("level_parts"), lang),
         missing=[lv["name"] for lv in levels if lv["verdict"] == "no_data"],
         last_year=int(facts["last_year"].dropna().max()),
         complete_year=_complete_year(tables["combined"]), n_years=study.target_year - study.start + 1,

@@ -9,6 +9,9 @@ combined 4 in 10, the acceleration table) and two tables of facts for people:
   target where the region has none), the probability of being at or above it in
   ``study.until`` on current trends and a verdict; for the intake levels also what 40% in the
   target year would have taken from ``study.start``;
+* ``level_parts``: the parts of a pooled level that carry their own target (vmbo gl/tl's 40%
+  NaSk ambition is judged on the gl and the tl NaSk series): where each stands and since when
+  it is at or above its target;
 * ``combined``: the combined 4 in 10 (mbo + hbo + wo weighted by entrants): the latest
   observed combined share, the probability of the target as of ``study.as_of`` and now, and
   what it would have taken from ``study.start`` in points a year and in students.
@@ -30,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from tpforecast.data.loaders import load_targets
+from tpforecast.data.tables import load_level_groups
 from tpforecast.forecasting import drop_short_series, probability_by_year
 from tpforecast.forecasting.combined import COMBINED_LEVELS, reachability_combined
 from tpforecast.forecasting.selection import HEADLINE_LEVELS, NATIONAL, headline_series
@@ -38,7 +42,7 @@ from tpforecast.report.headline import headline_table
 from tpforecast.scenarios import acceleration_table
 from tpforecast.study import DEFAULT_STUDY, Study
 
-__all__ = ["VERDICTS", "combined_facts", "level_facts", "summary_tables"]
+__all__ = ["VERDICTS", "combined_facts", "level_facts", "level_parts", "summary_tables"]
 
 #: Verdicts of :func:`level_facts`, from the probability of being at or above the goal in
 #: ``until`` (``unlikely`` below 10%, ``possible`` below 50%) or the latest value.
@@ -70,8 +74,8 @@ def summary_tables(series: pd.DataFrame, *, region: str = NATIONAL,
         ``headline`` (:func:`~tpforecast.report.headline_table`), ``combined``
         (:func:`~tpforecast.forecasting.reachability_combined`, as of ``study.as_of`` and
         now), ``acceleration`` (:func:`~tpforecast.scenarios.acceleration_table` of the
-        intake levels against ``study.target``), ``levels`` (:func:`level_facts`) and
-        ``combined_facts`` (:func:`combined_facts`).
+        intake levels against ``study.target``), ``levels`` (:func:`level_facts`),
+        ``level_parts`` (:func:`level_parts`) and ``combined_facts`` (:func:`combined_facts`).
     """
     targets = load_targets() if targets is None else targets
     run = {"seed": study.seed, "n_paths": study.n_paths}
@@ -87,7 +91,66 @@ def summary_tables(series: pd.DataFrame, *, region: str = NATIONAL,
     facts = level_facts(head, accel, series=headline_series(series, levels=levels,
                                                             region=region), study=study)
     return {"headline": head, "combined": comb, "acceleration": accel, "levels": facts,
+            "level_parts": level_parts(series, targets=targets, region=region, levels=levels),
             "combined_facts": combined_facts(comb, study=study)}
+
+
+#: Target kinds that are shares (not paths of an index or growth in counts).
+SHARE_KINDS: tuple[str, ...] = ("goal", "ambition")
+PART_COLUMNS = ["region", "level", "part", "indicator", "last_year", "last_share", "goal",
+                "goal_kind", "goal_source", "first_at_goal", "at_goal_since"]
+
+
+def level_parts(series: pd.DataFrame, *, targets: pd.DataFrame, region: str = NATIONAL,
+                levels: Sequence[str] = HEADLINE_LEVELS) -> pd.DataFrame:
+    """The parts of a pooled level (``level_groups.csv``) that carry a share target set on a
+    series of their own (a ``targets`` row naming its ``indicator``), e.g. vmbo gl/tl's 40%
+    NaSk ambition, judged on the gl and the tl NaSk diploma series.
+
+    Parameters
+    ----------
+    series
+        The full series frame.
+    targets
+        Targets frame.
+    region
+        One region.
+    levels
+        The pooled levels to look into (others are skipped).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per part target (sex ``all``): ``region, level`` (the pooled level), ``part,
+        indicator, last_year, last_share, goal, goal_kind, goal_source``, ``first_at_goal``
+        (first year at or above the goal, NA when never) and ``at_goal_since`` (the latest
+        value is at or above the goal since then, else NA).
+    """
+    groups = load_level_groups()
+    own = targets.loc[targets["indicator"].notna().to_numpy()
+                      & (targets["region"] == region).to_numpy(dtype=bool, na_value=False)
+                      & (targets["sex"] == "all").to_numpy(dtype=bool, na_value=False)
+                      & targets["kind"].isin(SHARE_KINDS).to_numpy()]
+    rows = []
+    for level in levels:
+        for t in own.loc[own["level"].isin(groups.get(level, ())).to_numpy()].to_dict("records"):
+            g = series.loc[((series["indicator"] == t["indicator"])
+                            & (series["level"] == t["level"]) & (series["region"] == region)
+                            & (series["sex"] == "all")).to_numpy(dtype=bool, na_value=False)
+                           & series["share"].notna().to_numpy()].sort_values("year")
+            if g.empty:
+                continue
+            at = (g["share"] >= float(t["target"]) - 1e-9).to_numpy(dtype=bool)
+            years = g["year"].astype(int).to_numpy()
+            # the start of the run at the goal that the latest value belongs to
+            run = len(at) if at.all() else int(np.argmin(at[::-1]))
+            rows.append({"region": region, "level": level, "part": t["level"],
+                         "indicator": t["indicator"], "last_year": int(years[-1]),
+                         "last_share": float(g["share"].iloc[-1]), "goal": float(t["target"]),
+                         "goal_kind": t["kind"], "goal_source": t["source"],
+                         "first_at_goal": int(years[int(np.argmax(at))]) if at.any() else pd.NA,
+                         "at_goal_since": int(years[len(at) - run]) if run else pd.NA})
+    return pd.DataFrame(rows, columns=PART_COLUMNS)
 
 
 def _goal_probability(rows: pd.DataFrame, goal: float, study: Study) -> float:
@@ -211,7 +274,8 @@ def combined_facts(combined: pd.DataFrame, *, study: Study = DEFAULT_STUDY) -> p
         (latest observed combined share up to the target year), ``target, target_year,
         start, p_then`` (as of ``study.as_of``; NA without projection), ``then_status,
         then_reason, p_now, median_now`` (all data: the target year's share, observed or
-        projected), ``extra_pp_per_year, extra_students, basis`` (``as_of``: the
+        projected), ``now_status`` (``observed`` when the target year's combined share is
+        observed), ``extra_pp_per_year, extra_students, basis`` (``as_of``: the
         acceleration from ``start`` the data up to ``as_of`` needed; ``afterwards``: the gap
         in the target year spread evenly from ``start``, on all data).
     """
@@ -229,7 +293,8 @@ def combined_facts(combined: pd.DataFrame, *, study: Study = DEFAULT_STUDY) -> p
            "target": study.target, "target_year": study.target_year, "start": study.start,
            "p_then": then["p_target"] if then["status"] in ("ok", "observed") else np.nan,
            "then_status": then["status"], "then_reason": then["reason"],
-           "p_now": now["p_target"], "median_now": now["median"]}
+           "p_now": now["p_target"], "now_status": now["status"],
+           "median_now": now["median"]}
     if then["status"] == "ok" and not is_na(then["extra_pp_per_year"]):
         row.update(extra_pp_per_year=float(then["extra_pp_per_year"]),
                    extra_students=float(then["gap_students"]), basis="as_of")

@@ -274,14 +274,25 @@ def findings(headline: pd.DataFrame, study: Study = DEFAULT_STUDY) -> list[str]:
                      f"{school_year(ty)} was: " + ", ".join(
                          f"{r.level} {probability_text(r.p_target, r.status)}"
                          for r in known.itertuples()) + ".")
-    seen = headline.loc[headline["observed_target_year"].notna().to_numpy()]
-    intake = seen.loc[(seen["own_target"] == study.target).to_numpy(dtype=bool, na_value=False)]
+    # the levels whose own goal is the study's target (the intake levels; not an ambition
+    # that happens to be as high)
+    goal = headline.loc[((headline["own_target"] == study.target)
+                         & (headline["own_target_kind"] == "goal")).to_numpy(dtype=bool,
+                                                                              na_value=False)]
+    intake = goal.loc[goal["observed_target_year"].notna().to_numpy()]
+    unseen = goal.loc[goal["observed_target_year"].isna().to_numpy()]
     if len(intake):
         hit = intake.loc[(intake["observed_target_year"] >= study.target).to_numpy(), "level"]
+        none = "no intake level with a value" if len(unseen) else "no intake level"
         items.append(f"In {school_year(ty)} " + (f"{', '.join(hit)} reached {pct}" if len(hit)
-                     else f"no intake level reached {pct}") + ": " + ", ".join(
+                     else f"{none} reached {pct}") + ": " + ", ".join(
                          f"{r.level} {percent(r.observed_target_year)}"
-                         for r in intake.itertuples()) + ".")
+                         for r in intake.itertuples()) + (
+                         f"; no value for {school_year(ty)}: " + ", ".join(
+                             r.level + ("" if is_na(r.observed_year_before) else
+                                        f" ({percent(r.observed_year_before)} in "
+                                        f"{school_year(ty - 1)})")
+                             for r in unseen.itertuples()) if len(unseen) else "") + ".")
     amb = headline.loc[(headline["observed_year_before"].notna() & headline["own_target"].notna()
                         & (headline["own_target"] != study.target)).to_numpy(
                             dtype=bool, na_value=False)]
