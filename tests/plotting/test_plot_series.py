@@ -108,3 +108,34 @@ def test_panels_grid_titles_and_one_caption():
     assert [ax.get_title() for ax in fig.axes] == ["havo: synthetic_havo", "mbo: synthetic_mbo"]
     assert fig.axes[0].get_position().y0 > fig.axes[1].get_position().y0  # stacked
     assert [t.get_text() for t in fig.texts] == ["S"]
+
+
+@pytest.mark.parametrize(("low", "high", "expected"), [
+    (0.266, 0.284, {"26.8%", "27.0%", "28.4%"}),  # ticks 0.2 points apart: one decimal
+    (0.15, 0.75, {"20%", "40%", "70%"}),  # ten points apart: none
+    (0.2, 0.2025, {"20.05%", "20.20%"}),  # 0.05 points apart: two
+])
+def test_percent_axis_decimals_follow_the_tick_spacing(low, high, expected):
+    import matplotlib.pyplot as plt
+
+    from tpforecast.plotting.style import percent_axis
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [low, high])
+    ax.set_ylim(low, high)
+    percent_axis(ax, "y")
+    fig.canvas.draw()
+    labels = {t.get_text() for t in ax.get_yticklabels()}
+    plt.close(fig)
+    assert expected <= labels, labels
+
+
+def test_regional_duo_numbers_carry_the_institution_caveat_in_the_caption():
+    from tpforecast.plotting.style import INSTITUTION_NOTE, source_text
+
+    frame = synthetic_breaks().assign(origin="duo", flags="derived;institution_location")
+    assert source_text(frame) == f"Source: DUO open onderwijsdata; {INSTITUTION_NOTE}"
+    ax = tp.plot_series(frame)
+    assert any(INSTITUTION_NOTE in t.get_text() for t in ax.figure.texts)
+    national = frame.assign(flags="derived;institution_locationless")  # not the token
+    assert INSTITUTION_NOTE not in source_text(national)

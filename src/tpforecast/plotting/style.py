@@ -76,20 +76,41 @@ def new_axes(ax: Any = None, figsize: tuple[float, float] = FIGSIZE) -> Any:
 
 
 def percent_axis(ax: Any, axis: str = "y", decimals: int | None = None) -> None:
-    """Format an axis holding fractions as percentages (decimals as the tick spacing needs)."""
-    from matplotlib.ticker import PercentFormatter
+    """Format an axis holding fractions as percentages, with as many decimals as the tick
+    spacing needs (ticks 0.2 points apart: one decimal; a point or more apart: none), or a
+    fixed number of ``decimals``."""
+    from matplotlib.ticker import FuncFormatter
 
-    fmt = PercentFormatter(xmax=1.0, decimals=decimals)
-    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+    target = ax.yaxis if axis == "y" else ax.xaxis
+
+    def fmt(x: float, pos: Any = None) -> str:
+        d = decimals
+        if d is None:
+            ticks = np.sort(np.asarray(target.get_majorticklocs(), dtype=float))
+            step = 100 * float(np.diff(ticks).min()) if ticks.size > 1 else 1.0
+            d = 0 if step >= 0.999 else int(np.ceil(-np.log10(step) - 1e-9))
+        return f"{100 * x:.{d}f}%"
+
+    target.set_major_formatter(FuncFormatter(fmt))
+
+
+#: The caveat of every regional number from DUO files (flag ``institution_location``).
+INSTITUTION_NOTE = ("regional numbers count students where the institution is, not where "
+                    "they live")
 
 
 def source_text(data: pd.DataFrame | None) -> str:
-    """``"Source: ..."`` from the ``origin`` column (published / duo) of a series frame."""
+    """``"Source: ..."`` from the ``origin`` column (published / duo) of a series frame, and
+    :data:`INSTITUTION_NOTE` when a row is flagged ``institution_location``."""
     parts: list[str] = []
     if data is not None and "origin" in data.columns:
         for o in pd.unique(data["origin"].dropna()):
             parts.append(_ORIGIN_TEXT.get(str(o), str(o)))
-    return "Source: " + ("; ".join(parts) if parts else "tpforecast bundled series")
+    text = "Source: " + ("; ".join(parts) if parts else "tpforecast bundled series")
+    if data is not None and "flags" in data.columns and data["flags"].fillna("").astype(
+            str).str.contains(r"(?:^|;)institution_location(?:;|$)").any():
+        text += "; " + INSTITUTION_NOTE
+    return text
 
 
 def caption(ax: Any, text: str) -> None:

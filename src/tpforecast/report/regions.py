@@ -64,7 +64,7 @@ def regional_comparison(
     pandas.DataFrame
         ``level, indicator, region, sex, year, share, share_lo, share_hi, n_tech, n_total,
         diff_pp`` (share minus the reference share of the same indicator and year, in
-        points) and ``flags``; sorted by level, indicator, region (in ``regions`` order) and
+        points), ``origin`` and ``flags``; sorted by level, indicator, region (in ``regions`` order) and
         year.
     """
     regions = as_names(region, "region") or []
@@ -91,7 +91,7 @@ def regional_comparison(
     out["_l"] = out["level"].map({lv: i for i, lv in enumerate(levels)})
     out = out.sort_values(["_l", "indicator", "_r", "year"], kind="stable")
     cols = ["level", "indicator", "region", "sex", "year", "share", "share_lo", "share_hi",
-            "n_tech", "n_total", "diff_pp", "flags"]
+            "n_tech", "n_total", "diff_pp", "origin", "flags"]
     return out[cols].reset_index(drop=True)
 
 
