@@ -139,3 +139,23 @@ def test_regional_duo_numbers_carry_the_institution_caveat_in_the_caption():
     assert any(INSTITUTION_NOTE in t.get_text() for t in ax.figure.texts)
     national = frame.assign(flags="derived;institution_locationless")  # not the token
     assert INSTITUTION_NOTE not in source_text(national)
+
+
+@pytest.mark.parametrize("words", [10, 60])
+def test_a_caption_of_any_length_stays_clear_of_the_axes(words):
+    import matplotlib.pyplot as plt
+
+    from tpforecast.plotting.style import caption, new_axes, style
+
+    with style():
+        ax = new_axes()
+        ax.plot([2015, 2020], [0.2, 0.3])
+        ax.set_xlabel("school year (start)")
+        caption(ax, " ".join(["regional numbers by institution location"] * words))
+        fig = ax.figure
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        text = fig.texts[-1].get_window_extent(renderer)
+        axes = ax.get_tightbbox(renderer)  # with the tick labels and the x-axis label
+    plt.close(fig)
+    assert text.y1 <= axes.y0 + 1, (text, axes)

@@ -17,7 +17,6 @@ from tpforecast.plotting.style import (
     caption,
     new_axes,
     percent_axis,
-    reserve_caption,
     style,
 )
 
@@ -90,7 +89,6 @@ def plot_probability(
                 "in that year (model, from the latest data); not the year the target is first "
                 "reached. Steps 3-5 years ahead come from the calibration (interval widths "
                 "learned per horizon from past errors). Years are start years (2030 = 2030/31).")
-        reserve_caption(ax.figure)
     return ax
 
 
@@ -170,5 +168,4 @@ def plot_vintages(
         caption(ax, "p = probability of at least the target in the target year. The data of "
                 "the time: the series as published by the end of that year (older editions, "
                 "no later revisions or definition changes). Source: tpforecast series.")
-        reserve_caption(ax.figure)
     return ax
