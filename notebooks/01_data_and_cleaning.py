@@ -45,9 +45,10 @@ rp.dataset_summary(series)
 #   come as printed whole percentages, from many editions that revise each other, and with
 #   definitions that changed over time. Cited per row with URL and edition.
 # * **DUO open onderwijsdata** (`origin == "duo"`, indicators `duo_*`): the raw enrolment
-#   files (mbo participants and hbo/wo first-years 2015-2019, vo exam candidates
-#   2019/20-2023/24). From these the package computes the same share for the Netherlands,
-#   landsdeel Oost, Overijssel and Gelderland, so regions can be compared like for like.
+#   files (mbo participants 2015/16-2019/20, hbo first-years 2015/16-2024/25, wo first-years
+#   2013/14-2019/20, vo exam candidates 2014/15-2023/24). From these the package computes the
+#   same share for the Netherlands and 18 regions (the twelve provinces, the landsdelen such as
+#   Oost, and Zwolle), so regions can be compared like for like.
 #
 # Licences: DUO open data (credit "DUO"), CBS data under CC-BY 4.0 (credit "CBS"), Techniekpact
 # monitor figures and policy documents cited per row as published figures.
@@ -55,7 +56,8 @@ rp.dataset_summary(series)
 # %% [markdown]
 # ## Definitions and their breaks
 #
-# A share is only comparable over time if the definition stays the same. Three changes matter:
+# A share is only comparable over time if the definition stays the same. For the monitor's
+# headline series three changes matter:
 #
 # * **vmbo profile reform 2016/17.** New exam profiles replaced the old sectors; the monitor's
 #   figures before 2016/17 also counted technical intersectoral programmes. Values before the
@@ -68,7 +70,12 @@ rp.dataset_summary(series)
 # * **Higher-education edition shifts.** Monitor editions re-apply the current list of
 #   beta-technical programmes backwards, so the same year gets slightly different counts in
 #   different editions. The rule: the newest edition wins; every superseded value stays in the
-#   clean log (table below).
+#   clean log (table below). Values printed before the 2017 revision of the cluster list carry
+#   the flag `pre_break:ho_cluster_list_2017`.
+#
+# The other rows of the table are joins and reforms inside the DUO files (hbo first-years from
+# 2020/21, wo first-years from 2015/16, the vmbo reform as seen in exam candidates), flagged
+# the same way.
 
 # %%
 breaks = load_breaks()
@@ -78,9 +85,10 @@ breaks[["break_id", "indicator", "first_year", "action", "to_indicator"]]
 rp.edition_conflicts(log, indicator="ho_instroom_betatech")
 
 # %% [markdown]
-# The revisions in higher education are small (a few entrants out of ~22,000), so the choice of
-# edition does not move any share by more than a rounding step; they are listed to show that
-# nothing was silently overwritten.
+# The revisions in higher education are small (at most 22 entrants on counts of about 5,000 to
+# 25,000; the ho share of 2020/21 is 28% in the newest edition and 27% in the older one), so
+# the choice of edition does not move any share by more than a rounding step; they are listed
+# to show that nothing was silently overwritten.
 #
 # ## What cleaning changed
 #
@@ -137,9 +145,10 @@ rp.show(ax)
 #
 # ## The DUO-derived series
 #
-# These series exist for four regions and by sex; they are short (five years each) and two of
+# These series exist for the Netherlands and 18 regions, and by sex; they are short (for the
+# Netherlands the main ones have five to ten years, between 2013/14 and 2024/25) and two of
 # them are proxies: mbo counts all *participants*, not first-years, and the vo series count exam
-# candidates (2019/20 onwards) standing in for profile choice. Regions are where the institution
+# candidates (2014/15 onwards) standing in for profile choice. Regions are where the institution
 # is, not where the student lives.
 
 # %%
@@ -150,11 +159,12 @@ rp.series_provenance(duo)[["indicator", "level", "n_share", "first_year", "last_
 # %% [markdown]
 # ## What this means
 #
-# The national headline series are short and gappy (8 to 13 published values per level, with
-# years missing in between), vmbo gl/tl pooled has too few values to model at all, and havo/vwo
-# pooled is partly derived from the havo and vwo counts. The vmbo series break at the 2016/17 profile reform, so a trend through vmbo
-# values on both sides of 2016 mixes two definitions. The regional series (also by sex) exist
-# only as DUO-derived counts for five years, place students where their institution is, and for
+# The national headline series are short and gappy (7 to 13 values per level, with years
+# missing in between), vmbo gl/tl pooled has too few values to model at all (2), and havo/vwo
+# pooled is partly derived from the havo and vwo counts. The vmbo series break at the 2016/17
+# profile reform, so a trend through vmbo values on both sides of 2016 mixes two definitions.
+# The regional series (also by sex) exist only as DUO-derived counts for five to ten years
+# (2013/14 to 2024/25 at most), place students where their institution is, and for
 # mbo and vo are proxies (all mbo participants; vo exam candidates instead of profile choice).
 # Every probability in the following notebooks inherits these limits: it says what these data
 # support, not more.

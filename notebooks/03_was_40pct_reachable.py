@@ -61,10 +61,10 @@ print(rp.headline_lines(head))
 
 # %% [markdown]
 # **Reading.** For the intake levels the goal is about, the answer in 2016 was already "very
-# unlikely": mbo, hbo and ho had probabilities of about 1% or less, wo about one in seven (it
-# was at 35%, five points short). Havo (already at 43%) and vwo (62%) were likely to stay
-# above 40%, and they did (havo only just: 40% in 2019/20, 39% in 2020/21). What happened
-# confirms the low probabilities: no intake level reached 40% in 2020/21.
+# unlikely": mbo, hbo and ho had probabilities of 2% or less, wo about one in seven (it was
+# at 35%, five points short). Havo (already at 43%) and vwo (62%) were likely to stay above
+# 40%; vwo did, havo only until 2019/20 (40%) and fell just below it in 2020/21 (39%). What
+# happened confirms the low probabilities: no intake level reached 40% in 2020/21.
 #
 # The vmbo rows use three values from before the 2016/17 profile reform and are not comparable
 # with the later values; vmbo bb/kb are judged against their own 30% ambition below. The vmbo
@@ -112,10 +112,10 @@ rp.show(tp.plot_vintages(views))
 # few for any model, so the 2016 plan could not honestly have put a probability on mbo's 40%.
 # Today's data, cut at 2015/16, give mbo four points on the programme basis (the last 27%, for
 # 2011/12) and about 1%. The vmbo bb/kb and ho series did not exist yet. Havo had three points
-# (30%, 45%, 43%): 66% against 73% on today's five points. hbo and wo have the same values in
+# (30%, 45%, 43%): 66% against 72% on today's five points. hbo and wo have the same values in
 # both views (22% and 35% in 2015/16): today's data flag them as on the old cluster list (a
-# marked break, `pre_break:ho_cluster_list_2017`; hbo is 24-25% from 2016/17 on the new
-# list), and the answer is the same: below 1% and 14%.
+# marked break, `pre_break:ho_cluster_list_2017`; hbo is 24-25% in 2017/18-2019/20 on the
+# new list), and the answer is the same: below 1% and 15%.
 
 # %% [markdown]
 # ## The combined "4 in 10" over mbo, hbo and wo
@@ -134,7 +134,7 @@ print(rp.combined_text(comb))
 # %% [markdown]
 # The combined share is last known for 2011/12 (the latest mbo value published before 2016;
 # hbo and wo are interpolated to that year), at about 26%, and the probability of 40% in
-# 2020/21 was about 1% (printed above; the levels are simulated independently, and
+# 2020/21 was below 1% (printed above; the levels are simulated independently, and
 # correlated levels would widen the interval a little but not change the conclusion). With the
 # same weights, the published shares give about 28% for 2019/20 and 2020/21.
 #
@@ -179,11 +179,11 @@ print(rp.own_target_lines(amb))
 # %% [markdown]
 # Seen from 2016 the level ambitions were out of reach except for vwo. Havo needed 55% from 43%
 # (probability about 1%); it stood at 40% in 2019/20. vmbo bb and kb needed 30% from 24% and 22%
-# (11% and 3%, computed on three values from before the 2016/17 reform); they stood at 23% and
+# (11% and 4%, computed on three values from before the 2016/17 reform); they stood at 23% and
 # 22% in 2019/20. Pooled bb/kb (26% in 2015/16, also pre-reform) had 6%; that pooled series is
 # not published after the reform. mbo's own 30% ambition, from 27% (2011/12, the latest value
 # up to 2015/16 on today's data), had about one chance in five; it stood at 28%. Havo and vwo
-# pooled (50% in 2015/16) had about a one-in-five chance of 55%; the next value the counts
+# pooled (50% in 2015/16) had about a one-in-eight chance of 55% (12%); the next value the counts
 # give, 44% in 2021/22, is far below it. Vwo (62%) was almost sure to stay above 55% and did
 # (60%). The
 # vmbo gl/tl NaSk ambition (40%, from 38%) cannot be modelled: the pooled gl/tl series has two
@@ -199,7 +199,8 @@ print(rp.own_target_lines(amb))
 # the monitor's scale: the national counts of women entering technical programmes (VHTO, the
 # monitor) times Oost's share of them in the DUO files (mbo: its share of the participants in
 # sector techniek; hbo/wo: of the first-year bachelors on the programme list), by institution
-# location; vo has no DUO data before 2019/20.
+# location (students are counted where the institution is, not where they live); vo is not
+# counted (its DUO figures are exam candidates, not entrants in technical programmes).
 
 # %%
 women = rp.women_target_progress(series, targets=targets)
@@ -219,9 +220,10 @@ print(rp.women_lines(women))
 # girls (`rp.women_shares`, `rp.share_change_decomposition`), so the growth came with growing
 # intake overall, not with more girls choosing technique.
 #
-# No probability "as seen in 2016" can be given for this target: the DUO counts by region and
-# sex start in 2015/16, so in 2016 there was a single value and nothing to fit a model to. It is
-# judged on what happened only.
+# No probability "as seen in 2016" can be given for this target: the DUO counts of mbo and hbo
+# by region and sex start in 2015/16, so in 2016 they had a single value and nothing to fit a
+# model to (wo has three, from 2013/14, on two file bases). It is judged on what happened
+# only.
 
 # %% [markdown]
 # ## What this means
@@ -233,21 +235,21 @@ print(rp.women_lines(women))
 # model and the data to 2015/16 (tables and printed lines above):
 #
 # * **40% in 2020/21 per level.** For the intake levels the goal is about, it was very
-#   unlikely: about 1% or less for mbo, hbo and ho, about one in seven for wo. Havo (73%) and
+#   unlikely: 2% or less for mbo, hbo and ho, about one in seven for wo. Havo (72%) and
 #   vwo (near certain) were likely to be at or above 40%. What happened: no intake level
 #   reached 40% (mbo 28%, hbo 23%, wo 34%, ho 28% in 2020/21); vwo stayed far above it and havo
 #   just dropped below it (40% in 2019/20, 39% in 2020/21).
-# * **Combined "4 in 10" over mbo, hbo and wo.** About 1%; the combined share was about
+# * **Combined "4 in 10" over mbo, hbo and wo.** Below 1%; the combined share was about
 #   28% in 2019/20 and 2020/21.
 # * **Level ambitions (2019/20).** Only vwo's 55% was likely (97%), and it was met. Havo's 55%
-#   (about 1%), havo/vwo pooled 55% (about 20%), vmbo bb/kb's 30% (3-11%, on pre-reform data)
-#   and mbo's 30% (19%) were not met; the vmbo gl/tl 40% NaSk ambition had too few values to
+#   (about 1%), havo/vwo pooled 55% (12%), vmbo bb/kb's 30% (4-11%, on pre-reform data)
+#   and mbo's 30% (20%) were not met; the vmbo gl/tl 40% NaSk ambition had too few values to
 #   judge in 2016.
 # * **The data of the time.** On the series as published by the end of 2016 the answers are
-#   the same where both views have a model (hbo, wo, vwo; havo 66% instead of 73%), but mbo had
-#   only two published points on its old domain basis (29% in 2005/06 and 31% in 2014/15): too
-#   few for any model, so no probability could honestly have been given; there were no vmbo
-#   bb/kb or ho series yet.
+#   the same where both views have a model (hbo, wo, vwo, havo/vwo; havo 66% instead of
+#   72%), but mbo had only two published points on its old domain basis (29% in 2005/06 and
+#   31% in 2014/15): too few for any model, so no probability could honestly have been given;
+#   there were no vmbo bb/kb or ho series yet.
 # * **Women in technique in Oost (+20% by 2019/20).** Met overall on technical entrants
 #   (+24%: hbo and wo met it, mbo +13% did not); no forecast was possible in 2016.
 #

@@ -113,8 +113,9 @@ print(rp.students_text(runs, scenario="required", year=study.target_year,
 # %% [markdown]
 # In students: an acceleration from 2016/17 that put the median on 40% in 2020/21 would
 # have meant, in 2020/21 alone, roughly 19,000 more technical mbo entrants, 19,000 more in hbo
-# and 4,000 more in wo than on the 2016 trend: about half as many again as the technical
-# entrants those three levels had (printed above). Havo needed nothing extra (it was on course
+# and 4,000 more in wo than on the 2016 trend: about half as many again (+47%) as the
+# technical entrants those three levels would have had on that trend (about 89,000; printed
+# above). Havo needed nothing extra (it was on course
 # in 2016), so its row is zero. The entrants of 2020/21 are those the monitor's counts and
 # shares imply for the years around it (mbo about 146,000, between 151,000 in 2019/20 and
 # 136,000 in 2022/23; hbo and wo after 2019/20 by their own trend; see `n_total_projection`):
@@ -123,14 +124,14 @@ print(rp.students_text(runs, scenario="required", year=study.target_year,
 #
 # ## What this means
 #
-# In every region the 40% goal needed an acceleration, not a continuation; for a region the
-# printed lines above give its own numbers from the first start its data allow. For the
-# Netherlands (the committed run): from 2016/17 it took about 2.6 (mbo)
-# to 3.6 (hbo) extra points a year, 1.0 for wo, where the intake levels had grown by at most
-# about one point a year ("pace to 2015"): for mbo and hbo roughly three times
-# the one point a year Overijssel reported. Every year of waiting made it steeper: from 2018/19
-# it took up to 5 points a year, and from 2020/21 mbo and hbo would have needed 12 to 16 points
-# in one year. At one point a year from the latest data, 40% is reached in the late 2020s for
-# havo and wo and in the 2030s or around 2040 for ho, mbo, hbo and vmbo bb/kb. These are medians
-# with the default model's uncertainty (bands and ranges above); the student numbers rest on
-# implied totals and are orders of magnitude, not plans.
+# In every region the 40% goal for the intake levels together needed an acceleration, not a
+# continuation; for a region the printed lines above give its own numbers from the first start
+# its data allow. For the Netherlands (the committed run): from 2016/17 it took about 2.6
+# (mbo) to 3.6 (hbo) extra points a year, 1.0 for wo, where the intake levels had grown by at
+# most about one point a year ("pace to 2015"): for mbo and hbo roughly three times the one
+# point a year Overijssel reported. Every year of waiting made it steeper: from 2018/19 it took
+# up to 5 points a year in the intake levels (hbo; vmbo kb 6), and from 2020/21 mbo and hbo
+# would have needed 12 to 16 points in one year. At one point a year from the latest data, 40%
+# is reached in 2026-2027 for havo and wo and in the 2030s or around 2040 for ho, mbo, hbo and
+# vmbo bb/kb. These are medians with the default model's uncertainty (bands and ranges above);
+# the student numbers rest on implied totals and are orders of magnitude, not plans.

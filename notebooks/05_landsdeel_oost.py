@@ -12,7 +12,7 @@
 #
 # * **Regions are where the institution is**, not where the student lives (a student from
 #   Overijssel at a university in Utrecht counts for Utrecht).
-# * **vo figures are exam candidates (2019/20-2023/24)** standing in for profile choice, and the
+# * **vo figures are exam candidates (2014/15-2023/24)** standing in for profile choice, and the
 #   **mbo figures are all participants**, not first-years: both are proxies.
 
 # %% tags=["parameters"]
@@ -61,8 +61,14 @@ rp.regional_change(intake).round(3)
 # %% [markdown]
 # ## The regional targets: reachability of 40% in 2020/21
 #
-# Each DUO series (2015/16-2019/20) against the 40% goal of its region for 2020/21, with all
-# data (the last observation is 2019/20, one year before the target year).
+# Each DUO series (mbo and ho 2015/16-2019/20, wo 2013/14-2019/20, hbo 2015/16-2024/25; region
+# = location of the institution) against the 40% goal of its region for 2020/21, with all
+# data. For mbo, wo and ho the last observation is 2019/20, one year before the target year;
+# hbo has observations beyond the target year, so its row gives the observed 2020/21 share
+# (interval of zero width) and "needed" is n/a; its `last_share` is 2024/25. Note: the two
+# tables above take the first and last year over all levels together (2013/14 and 2024/25),
+# so they show only the levels with a value in those years; the figure and the table below
+# give every series.
 
 # %%
 reg = rp.regional_reachability(intake, targets=targets, study=study)
@@ -73,19 +79,25 @@ reg[["level", "region", "last_year", "last_share", "median", "lo_80", "hi_80", "
 print(rp.regional_lines(reg))
 
 # %% [markdown]
-# No region was anywhere near 40% in mbo or hbo, and none could have got there in one year
-# (9 to 22 points short). Overijssel is ahead of the Netherlands at every level (mbo 31% vs
-# 27%, hbo 22.5% vs 20.8%), and Gelderland behind. Much of that is where the institutions are:
-# wo in Overijssel is 61% technical because its university is the technical University of
-# Twente, while Gelderland's universities (Nijmegen, Wageningen) give 12%; wo Overijssel is the
-# only series above 40%, an institution effect rather than a choice effect. The "lichte groei
-# van de instroom (1% per niveau)" that Overijssel reported is not visible in these figures for
-# 2015/16-2019/20 except in wo (+1.2 points a year); mbo and hbo were flat or slightly down.
+# No region was anywhere near 40% in mbo or hbo (counted where the institution is): mbo was 9
+# to 15 points short in 2019/20 and could not have got there in one year, and hbo was 17 to 22
+# points short in 2020/21 itself. Overijssel is ahead of the Netherlands in mbo (31.0% vs 26.7%
+# in 2019/20), wo and ho, but in hbo it is now behind (20.8% vs 22.5% in 2024/25, after 22.9%
+# vs 22.4% in 2020/21). Gelderland is behind in mbo (25.0%) and hbo (19.5% in 2024/25), level
+# in ho (26.0% vs 25.9%) and ahead in wo (34.0% vs 29.5%). Much of that is where the institutions
+# are: wo in Overijssel is 69% technical (2019/20) because its university is the technical
+# University of Twente, against 34% for Gelderland's universities (Nijmegen, Wageningen); wo in
+# Overijssel, and through it wo in Oost as a whole (44%), are the only series above 40%, an
+# institution effect rather than a choice effect. The "lichte groei van de instroom (1% per
+# niveau)" that Overijssel reported is not visible in these figures over their last five years
+# (2015/16-2019/20; hbo 2020/21-2024/25) except in wo in Overijssel (+1.2 points a year); the
+# other series moved by at most about half a point a year, mostly down.
 #
-# ## vo: profile choice proxied by exam candidates (2019/20-2023/24)
+# ## vo: profile choice proxied by exam candidates (2014/15-2023/24)
 #
 # Share of exam candidates with a technical profile (vmbo), an N-profile (havo/vwo: NT and/or
-# NG) per region. These are the pupils who chose their profile two to three years earlier.
+# NG) per region (the region of the school). These are the pupils who chose their profile two
+# to three years earlier. The table gives 2023/24.
 
 # %%
 rp.regional_latest(vo).round(3)
@@ -106,7 +118,8 @@ rp.show(fig)
 # of N-profiles (NT and/or NG) in havo and vwo, but not everywhere: in vmbo gl/tl and in havo
 # NT it is below the national share. Landsdeel Oost is within about two points of the
 # Netherlands, on either side. The trend is the same everywhere: the havo N-profile share among
-# exam candidates fell from 41% in 2019/20 to 36% in 2023/24 nationally; vwo stays around the
+# exam candidates fell from 41% in 2019/20 to 36% in 2023/24 nationally (after rising to 42%
+# in 2015/16-2016/17); vwo stays around the
 # 55% ambition, havo is far below it. The vmbo gl/tl row is the share with a technical
 # profile, not the NaSk package of the 40% gl/tl ambition, so it cannot be held against that
 # ambition.
@@ -132,26 +145,29 @@ comb = tp.reachability_combined(series, region=REGION, target=study.target,
 print(rp.combined_text(comb))
 
 # %% [markdown]
-# **Reading (the committed run, Oost).** Seen from 2016 nothing could be said: no Oost series
-# had three points by 2015/16. With all data the intake levels stay where they were: mbo 29%
+# **Reading (the committed run, Oost; students counted where the institution is).** Seen from
+# 2016 nothing could be said: no Oost series had three points by 2015/16. With all data the
+# intake levels stay where they were: mbo 29%
 # (2019/20), hbo 22% (2021/22), ho 31%, with a probability of 40% or more in 2030/31 of a few
 # percent at most (mbo 5%, hbo 1%); wo (52%, much of it the University of Twente) and vwo are
 # above 40%, havo (38%) has about one chance in three. The combined 4 in 10 of Oost was 31%
 # in 2019/20 (mbo about half the weight, hbo a third, wo a sixth); 40% in 2020/21 would have
 # needed about 6,400 more technical entrants in that one year, nearly ten points.
 # `tpforecast report --region Oost --lang nl` gives these numbers as a one-page summary in
-# Dutch for the province.
+# Dutch for the landsdeel.
 #
 # ## What this means
 #
 # Landsdeel Oost, Overijssel and Gelderland were no closer to their own 40% goal for 2020/21
-# than the Netherlands: in mbo, hbo and ho every region was 8 to 25 points short in 2019/20,
-# with flat shares, so the probability of 40% a year later was nil everywhere (printed above);
-# the one exception, wo in Overijssel, was above 40% all along, largely because of the
-# University of Twente. Part of Overijssel's lead over the Netherlands and of Gelderland's lag
-# (in wo nearly all of it) reflects which institutions are where, not only what young people in
-# each province choose: these series count students where they study. The vo figures (exam
-# candidates) are a proxy of profile choice and show the same picture: Overijssel mostly ahead,
-# havo falling everywhere. The reported "1% per niveau" growth does not show in these counts for
-# 2015/16-2019/20, except in wo. Taken together, mbo, hbo and wo in Oost stood at about 31%
-# technical in 2019/20, nine points short of the combined 4 in 10.
+# than the Netherlands: in mbo and ho every region was 8 to 15 points short in 2019/20, with
+# flat shares, so the probability of 40% a year later was below 1% everywhere, and hbo was 17
+# to 22 points short in 2020/21 itself (printed above); the one exception, wo in Overijssel
+# (and through it Oost), was above 40% all along, largely because of the University of Twente.
+# Part of Overijssel's lead over the Netherlands (in wo nearly all of it) and of Gelderland's
+# lag in mbo and hbo reflects which institutions are where, not only what young people in each
+# province choose: these series count students where the institution is, not where they
+# live. The vo figures (exam candidates) are a proxy of profile choice and show the same
+# picture: Overijssel mostly ahead, havo falling everywhere. The reported "1% per niveau"
+# growth does not show in these counts for 2015/16-2019/20, except in wo in Overijssel. Taken
+# together, mbo, hbo and wo in Oost stood at about 31% technical in 2019/20, nine points short
+# of the combined 4 in 10.

@@ -78,10 +78,12 @@ rp.probability_display(p_own, years=YEARS)
 print(rp.probability_lines(p_own, years=YEARS))
 
 # %% [markdown]
-# Against its own ambition vwo is the one level that is there (above 55% since 2007/08, P in
-# 2040/41 about four in five). mbo's 30% ambition, two points above today's 28%, has about
-# one chance in five by 2030/31 and three in ten by 2040/41; vmbo bb's and kb's 30% a few
-# percent to one in ten; havo's 55% N-profile ambition is out of reach (a few percent).
+# Against its own ambition vwo is the one level that is clearly there (above 55% since
+# 2007/08, P in 2040/41 about four in five); vmbo gl counts as "already" only on its 2016/17
+# value (above). mbo's 30% ambition, two points above today's 28%, has about one chance in
+# five by 2030/31 and three in ten by 2040/41; vmbo bb's and kb's 30% a few percent by 2030/31
+# and about one in ten by 2040/41 (bb 12%, kb 8%); havo's 55% N-profile ambition is out of
+# reach (a few percent).
 #
 # ## With one extra point a year
 #
@@ -106,11 +108,11 @@ rp.show(tp.plot_forecast_panels(fan, fc, target=study.target, sharey=True,
                                 title="Intake levels on current trends (default model)"))
 
 # %% [markdown]
-# Even with one extra point a year, the pace Overijssel reported, 40% is a goal for the late
-# 2020s (havo, wo, vmbo tl) and for the 2030s or later for the other intake levels (ho, mbo,
-# hbo) and vmbo bb/kb (medians and ranges printed above; the ranges span several years). The
-# 40% of the *Techniekpact 2020* was therefore not a matter of a few years' delay: it needs a
-# lasting change in how many young people choose technique.
+# Even with one extra point a year, the pace Overijssel reported, 40% is a goal for the second
+# half of the 2020s (havo, wo, vmbo tl: 2026-2028) and for the 2030s or later for the other
+# intake levels (ho, mbo, hbo) and vmbo bb/kb (medians and ranges printed above; the ranges
+# span several years). The 40% of the *Techniekpact 2020* was therefore not a matter of a few
+# years' delay: it needs a lasting change in how many young people choose technique.
 #
 # ## What this means
 #
@@ -118,12 +120,13 @@ rp.show(tp.plot_forecast_panels(fan, fc, target=study.target, sharey=True,
 # Netherlands (the committed run). On current trends no level that is below 40% today becomes
 # more likely than not to be at 40% by 2040/41: the default model, the only one that held up in
 # the backtests of notebook 2, forecasts no change, and its honest uncertainty grows with every
-# year. The probabilities per year are the answer: about one in four for havo in 2030/31, about
-# one in ten for wo and vmbo tl, a few percent or less for mbo, hbo, ho and vmbo bb/kb; vwo stays
-# above 40% and above its own 55% ambition. Of the level ambitions only vwo's is met; mbo's 30%
-# has about a one-in-five chance by 2030/31. With one extra point a year, which the shares have
-# not shown since about 2015, 40% comes in the late 2020s (havo, wo, vmbo tl) to around 2040
-# (vmbo bb/kb). None of these is a prediction of a year: the uncertainty is large and grows with
-# the horizon, and "not by 2040" means less than an even chance in every year up to 2040/41, not
-# that it cannot happen. The caveats of the earlier notebooks apply: vmbo values before 2016/17
-# are on the old definition, gl and tl have few values.
+# year. The probabilities per year are the answer: about one in four for havo in 2030/31,
+# about one in ten for wo and vmbo tl, a few percent or less for mbo, hbo, ho and vmbo bb/kb;
+# vwo stays above 40% and very likely above its own 55% ambition. Of the level ambitions only
+# vwo's is met now (vmbo gl's 40% was met in 2016/17, its last published year); mbo's 30% has
+# about a one-in-five chance by 2030/31. With one extra point a year, which the shares have not
+# shown since about 2015, 40% comes in the second half of the 2020s (havo, wo, vmbo tl) to
+# around 2040 (vmbo bb/kb). None of these is a prediction of a year: the uncertainty is large
+# and grows with the horizon, and "not by 2040" means less than an even chance in every year
+# up to 2040/41, not that it cannot happen. The caveats of the earlier notebooks apply: vmbo
+# values before 2016/17 are on the old definition, gl and tl have few values.
