@@ -65,10 +65,10 @@ rp.regional_change(intake).round(3)
 # = location of the institution) against the 40% goal of its region for 2020/21, with all
 # data. For mbo, wo and ho the last observation is 2019/20, one year before the target year;
 # hbo has observations beyond the target year, so its row gives the observed 2020/21 share
-# (interval of zero width) and "needed" is n/a; its `last_share` is 2024/25. Note: the two
-# tables above take the first and last year over all levels together (2013/14 and 2024/25),
-# so they show only the levels with a value in those years; the figure and the table below
-# give every series.
+# (interval of zero width) and "needed" is n/a; its `last_share` is 2024/25. The two tables
+# above read each level on its own years: the latest year with a value for every region, and
+# the change over the level's last comparable stretch (after its last definition break: hbo
+# from 2020/21).
 
 # %%
 reg = rp.regional_reachability(intake, targets=targets, study=study)
@@ -90,8 +90,9 @@ print(rp.regional_lines(reg))
 # Overijssel, and through it wo in Oost as a whole (44%), are the only series above 40%, an
 # institution effect rather than a choice effect. The "lichte groei van de instroom (1% per
 # niveau)" that Overijssel reported is not visible in these figures over their last five years
-# (2015/16-2019/20; hbo 2020/21-2024/25) except in wo in Overijssel (+1.2 points a year); the
-# other series moved by at most about half a point a year, mostly down.
+# (2015/16-2019/20; hbo 2020/21-2024/25): no series grew by more than 0.3 points a year
+# (Overijssel wo +0.3, Gelderland hbo +0.3, Overijssel ho +0.1), and most fell (Overijssel hbo
+# -0.5, Gelderland wo -0.6 points a year).
 #
 # ## vo: profile choice proxied by exam candidates (2014/15-2023/24)
 #

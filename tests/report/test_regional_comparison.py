@@ -37,11 +37,31 @@ def test_regional_comparison(comparison, bundled_series):
 
 def test_latest_and_change(comparison):
     latest = regional_latest(comparison)
-    assert list(latest.columns) == list(OOST_REGIONS)
+    assert list(latest.columns) == ["year", *OOST_REGIONS]
     change = regional_change(comparison).set_index(["level", "region"])
     wo = change.loc[("wo", "Overijssel")]
     assert wo["change_pp_per_year"] == pytest.approx(
         100 * (wo["last_share"] - wo["first_share"]) / (wo["last_year"] - wo["first_year"]))
+
+
+def test_each_level_is_read_on_its_own_years_after_its_last_break(bundled_series):
+    # hbo runs to 2024/25 (a new basis from 2020/21), mbo to 2019/20, wo from 2013/14
+    c = regional_comparison(bundled_series, levels=["mbo", "hbo", "wo"])
+    latest = regional_latest(c)
+    assert latest.notna().all().all()  # no level is left without its latest values
+    last = c.loc[c["share"].notna()].groupby("level")["year"].max()
+    assert dict(latest.reset_index(level="indicator")["year"]) == dict(last)
+    change = regional_change(c)
+    assert change[["first_share", "last_share", "change_pp_per_year"]].notna().all().all()
+    for level, g in change.groupby("level"):
+        rows = c.loc[c["level"] == level]
+        comparable = rows.loc[~rows["flags"].str.contains("pre_break")]
+        assert (g["first_year"] == comparable["year"].min()).all()
+        assert (g["last_year"] == comparable["year"].max()).all()
+    hbo = change.loc[change["level"] == "hbo"].iloc[0]
+    assert (hbo["first_year"], hbo["last_year"]) == (2020, 2024)  # not across the break
+    pinned = regional_change(c, first=2016, last=2018)
+    assert set(pinned["first_year"]) == {2016} and set(pinned["last_year"]) == {2018}
 
 
 def test_regional_reachability_and_lines(comparison):
@@ -51,3 +71,14 @@ def test_regional_reachability_and_lines(comparison):
     first = regional_lines(reach).splitlines()[0]
     assert first.startswith("P(mbo, NL >= 40% in 2020/21 | data to 2019/20) = ")
     assert "points a year" in first
+
+
+def test_an_observed_target_year_is_a_fact_in_the_lines(bundled_series):
+    c = regional_comparison(bundled_series, levels=["hbo"])  # hbo runs past 2020/21
+    reach = regional_reachability(c, study=DEFAULT_STUDY.replace(n_paths=100))
+    assert (reach["status"] == "observed").all()
+    lines = regional_lines(reach).splitlines()
+    for r, line in zip(reach.itertuples(), lines, strict=True):
+        assert line.startswith(f"hbo, {r.region}: {100 * r.median:.1f}% observed in 2020/21, "
+                               "40% not reached")
+        assert "P(" not in line and "needed" not in line

@@ -95,23 +95,47 @@ def regional_comparison(
     return out[cols].reset_index(drop=True)
 
 
+def _common_years(comparison: pd.DataFrame) -> pd.Series:
+    """Per (level, indicator): the years in which every region of the comparison has a
+    share (levels have their own years: hbo runs to 2024/25, wo starts in 2013/14)."""
+    n = comparison["region"].nunique()
+    seen = comparison.loc[comparison["share"].notna().to_numpy()]
+    count = seen.groupby(["level", "indicator", "year"], sort=False)["region"].nunique()
+    return count[count == n].reset_index()[["level", "indicator", "year"]]
+
+
 def regional_latest(comparison: pd.DataFrame) -> pd.DataFrame:
-    """The shares of the latest year of a :func:`regional_comparison`, one column per region.
+    """Per level, the shares of its latest year with a value for every region of a
+    :func:`regional_comparison`, one column per region.
 
     Returns
     -------
     pandas.DataFrame
-        Index ``level, indicator``; a column per region (in the comparison's order).
+        Index ``level, indicator``; ``year`` (each level's own latest common year) and a
+        column per region (in the comparison's order).
     """
-    latest = comparison.loc[(comparison["year"] == comparison["year"].max()).to_numpy()]
-    regions = list(pd.unique(latest["region"]))
-    return latest.pivot_table(index=["level", "indicator"], columns="region", values="share",
-                              sort=False)[regions]
+    regions = list(pd.unique(comparison["region"]))
+    years = _common_years(comparison).groupby(["level", "indicator"], sort=False)["year"].max()
+    latest = comparison.merge(years.reset_index(), on=["level", "indicator", "year"])
+    out = latest.pivot_table(index=["level", "indicator"], columns="region", values="share",
+                             sort=False)[regions]
+    out.columns.name = None
+    out.insert(0, "year", years.reindex(out.index).astype(int))
+    return out
 
 
 def regional_change(comparison: pd.DataFrame, *, first: int | None = None,
                     last: int | None = None) -> pd.DataFrame:
     """How each region's share changed between two years of a :func:`regional_comparison`.
+
+    Parameters
+    ----------
+    comparison
+        A :func:`regional_comparison`.
+    first, last
+        The two years (default: per level, its first and last year with a value for every
+        region after the level's last definition break: values flagged ``pre_break`` are
+        not comparable with later ones).
 
     Returns
     -------
@@ -119,15 +143,27 @@ def regional_change(comparison: pd.DataFrame, *, first: int | None = None,
         ``level, region, first_year, first_share, last_year, last_share,
         change_pp_per_year`` (points per year between the two years).
     """
-    years = comparison["year"].dropna()
-    first = int(years.min()) if first is None else int(first)
-    last = int(years.max()) if last is None else int(last)
-    share = comparison.pivot_table(index=["level", "region"], columns="year", values="share",
-                                   sort=False)
-    out = pd.DataFrame({"first_year": first, "first_share": share[first],
-                        "last_year": last, "last_share": share[last]})
-    out["change_pp_per_year"] = 100 * (out["last_share"] - out["first_share"]) / (last - first)
-    return out.reset_index()
+    # a change is read on comparable values: after the last definition break of the level
+    after = comparison.loc[~comparison["flags"].fillna("").astype(str).str.contains(
+        "pre_break", regex=False).to_numpy()]
+    common = _common_years(after).groupby(["level", "indicator"], sort=False)["year"]
+    span = pd.DataFrame({"first_year": common.min(), "last_year": common.max()})
+    if first is not None:
+        span["first_year"] = int(first)
+    if last is not None:
+        span["last_year"] = int(last)
+    share = comparison.set_index(["level", "indicator", "region", "year"])["share"]
+    rows = []
+    for (level, indicator), (y0, y1) in span.iterrows():
+        for region in pd.unique(comparison["region"]):
+            rows.append({"level": level, "region": region, "first_year": int(y0),
+                         "first_share": share.get((level, indicator, region, y0), np.nan),
+                         "last_year": int(y1),
+                         "last_share": share.get((level, indicator, region, y1), np.nan)})
+    out = pd.DataFrame(rows)
+    out["change_pp_per_year"] = (100 * (out["last_share"] - out["first_share"]).astype(float)
+                                 / (out["last_year"] - out["first_year"]))
+    return out
 
 
 def regional_reachability(

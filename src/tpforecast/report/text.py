@@ -76,12 +76,18 @@ def own_target_lines(own: pd.DataFrame) -> str:
 
 def regional_lines(reach: pd.DataFrame) -> str:
     """Per row of a regional :func:`~tpforecast.forecasting.reachability`: the probability, the
-    last share and the pace needed from it."""
+    last share and the pace needed from it; a target year that is observed is a fact, not a
+    probability."""
     return "\n".join(
-        _p_line(f"{r.level}, {r.region}", r.target, r.target_year, r.last_year, r.p_target,
-                r.status)
-        + f"; last share {percent(r.last_share, 1)}, needed {points(r.needed_pp_per_year)} "
-          "points a year"
+        (f"{r.level}, {r.region}: {percent(r.median, 1)} observed in "
+         f"{school_year(r.target_year)}, {percent(r.target)} "
+         f"{'reached' if r.median >= r.target else 'not reached'}; last share "
+         f"{percent(r.last_share, 1)} ({school_year(r.last_year)})"
+         if r.status == "observed" else
+         _p_line(f"{r.level}, {r.region}", r.target, r.target_year, r.last_year, r.p_target,
+                 r.status)
+         + f"; last share {percent(r.last_share, 1)}, needed {points(r.needed_pp_per_year)} "
+           "points a year")
         for r in reach.itertuples(index=False))
 
 
