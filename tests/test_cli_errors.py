@@ -4,8 +4,10 @@ stderr (``tpforecast: error: ...`` naming the problem), never a traceback (issue
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from test_cli import run
 
@@ -80,7 +82,7 @@ CASES = [
     ("reach --as-of 1990", "1990"),
     ("reach --targets {tmp}/no_such.csv", "file not found"),
     ("reach --targets {targets_pct.csv}", "target"),
-    ("reach --targets --level havo --region Overijssel", "the targets cover"),
+    ("reach --targets --level ho --region Noord", "the targets cover"),
     ("reach --level havo --indicator nope", "nope"),
     # calibrate, probability, evaluate
     ("calibrate --out {a_file}/cal", "a file is in the way"),
@@ -179,13 +181,20 @@ def test_a_readme_without_markers_is_left_unchanged(tmp_path):
 
 def test_left_out_series_are_one_warning_line_and_exit_0():
     """The issue's ``reach --targets --level mbo,havo --region Overijssel`` dropped havo
-    without a word: now the rows are there and one line on stderr says so."""
+    without a word: now the rows are there (havo judged against the national 55% ambition,
+    Overijssel having none of its own), and a series without any target is one line on
+    stderr."""
     code, out, err = run("reach", "--targets", "--level", "mbo,havo", "--region", "Overijssel")
+    assert code == 0 and err == ""
+    rows = pd.read_csv(io.StringIO(out)).set_index("level")
+    assert rows.loc["havo", "target"] == 0.55 and rows.loc["mbo", "target"] == 0.40
+    assert rows.loc["havo", "target_source"].startswith("national ambition applied to "
+                                                        "Overijssel")
+    # ho has no target in Noord, and no national level ambition applies to it
+    code, out, err = run("reach", "--targets", "--level", "mbo,ho", "--region", "Noord")
     assert code == 0
-    # one headline series per level and region (series_roles.csv): havo has no target of its
-    # own in Overijssel, and says so
     assert err.count("\n") == 1 and err.startswith("tpforecast: warning: reachability: 1 of 2 "
                                                    "series have rows without a result: "
                                                    "no_target (1)")
-    assert "duo_vo_exam_nprofile_benchmarked/havo/Overijssel/all" in err
+    assert "duo_ho_intake_programme_benchmarked/ho/Noord/all" in err
     assert out.count("no_target") == 1

@@ -82,9 +82,24 @@ def test_students_text_says_n_a_when_no_level_had_a_result():
 
 @pytest.mark.slow  # real data and models: make test, not the fast lane
 def test_probability_display_says_when_a_level_has_no_target_of_its_own(series):
+    noord = tp.headline_series(series, region="Noord", levels=["ho", "hbo"])
+    p = tp.probability_by_year(noord, target=tp.load_targets(), until=2030, **RUN)
+    shown = rp.probability_display(p, years=[2030]).set_index("level")
+    assert shown.loc["ho", "target"] == "none"
+    assert shown.loc["ho", "first year with P >= 50%"] == "n/a (no target of its own)"
+    assert shown.loc["hbo", "target"] == "goal 30%" and shown.loc["hbo", "P in 2030"] != "n/a"
+
+
+def test_a_region_without_its_own_level_target_gets_the_national_ambition(series):
     oost = tp.headline_series(series, region="Oost", levels=["havo", "mbo"])
     p = tp.probability_by_year(oost, target=tp.load_targets(), until=2030, **RUN)
     shown = rp.probability_display(p, years=[2030]).set_index("level")
-    assert shown.loc["havo", "target"] == "none"
-    assert shown.loc["havo", "first year with P >= 50%"] == "n/a (no target of its own)"
-    assert shown.loc["mbo", "target"] == "goal 40%" and shown.loc["mbo", "P in 2030"] != "n/a"
+    assert shown.loc["havo", "target"] == "ambition 55%"  # national: Oost has no havo target
+    assert shown.loc["mbo", "target"] == "goal 40%"  # Oost's own goal beats the ambition
+    src = p.drop_duplicates("level").set_index("level")["target_source"]
+    assert src["havo"].startswith("national ambition applied to Oost")
+    assert not src["mbo"].startswith("national")
+    head = tp.headline_table(series, region="Oost", levels=["havo", "mbo"],
+                             study=tp.load_study().replace(n_paths=200)).set_index("level")
+    assert head.loc["havo", "own_target_scope"] == "national"
+    assert head.loc["mbo", "own_target_scope"] == "region"

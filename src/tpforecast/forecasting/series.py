@@ -116,7 +116,9 @@ _INTS = {"year", "target_year", "as_of", "last_year", "first_year", "first_year_
 _STRS = {*KEY, "model", "model_used", "status", "reason", "base", "scenario", "target_kind",
          "target_source", "n_total_projection", "weights", "weights_source", "levels",
          "pace_status", "first_year_status", "goal", "method", "likely_status", "view", "set",
-         "years", "own_target_kind", "own_target_source", "basis", "entrants_projection", "note"}
+         "years", "own_target_kind", "own_target_source", "own_target_scope", "own_target_status",
+         "own_target_now_status", "basis",
+         "entrants_projection", "note"}
 _BOOLS = {"clipped", "inside_80", "met", "at_target", "comparable"}
 
 

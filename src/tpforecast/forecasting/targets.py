@@ -107,12 +107,30 @@ def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int |
     Returns
     -------
     list of Goal
-        In file order (or the one chosen); empty when nothing applies.
+        In file order (or the one chosen); empty when nothing applies. A region other than NL
+        without a target of its own for the level gets the national level ambitions (kind
+        ``ambition``, the source starting "national ambition applied to <region>").
     """
     if not isinstance(target, pd.DataFrame):
         return [Goal(float(target), year, "", "")]
-    _, level, region, sex = key
-    t = target
+    found = _matching(target, key, key[2], year=year, one=one)
+    if found or key[2] == NATIONAL_REGION or "region" not in target.columns:
+        return found
+    # a region without a target of its own for the level: the national level ambition
+    # (vmbo bb/kb 30%, havo/vwo 55%, ...) applies, and its source says so
+    national = _matching(target, key, NATIONAL_REGION, year=year, one=one)
+    return [g._replace(source=f"national ambition applied to {key[2]}: {g.source}")
+            for g in national if g.kind == "ambition"]
+
+
+#: The region whose level ambitions apply where a region has no target of its own.
+NATIONAL_REGION = "NL"
+
+
+def _matching(t: pd.DataFrame, key: tuple[str, ...], region: str, *, year: int | None,
+              one: bool) -> list[Goal]:
+    """The rows of ``t`` for the series ``key`` with its region read as ``region``."""
+    _, level, _, sex = key
     m = (t["level"] == level).to_numpy(dtype=bool, na_value=False).copy()
     if "region" in t.columns:
         m &= (t["region"].isna() | (t["region"] == region)).to_numpy(dtype=bool, na_value=True)

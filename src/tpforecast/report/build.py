@@ -28,10 +28,12 @@ from tpforecast.report.output import ensure_folder, write_text
 from tpforecast.report.summary import summary_tables
 from tpforecast.report.tables import (
     acceleration_display,
+    combined_display,
     evaluation_display,
     goals_display,
     headline_display,
     vintage_display,
+    women_display,
 )
 from tpforecast.report.text import evaluation_note, findings, more_findings
 from tpforecast.report.vintages import vintage_comparison
@@ -240,9 +242,11 @@ def _regional(out: Path, series: pd.DataFrame, study: Study, region: str,
     svgs = {f.name: save_figure(f.draw(), out, f.name) for f in figures}
     women = women_shares(series, region=region)
     accel_html = _html_table(acceleration_display(accel, horizon=study.horizon))
+    combined_md = combined_display(summary["combined_facts"])
+    girls = women_display(women)
     tables = [
         {"heading": f"The combined 4 in 10 (mbo + hbo + wo), {region}",
-         "html": _html_table(summary["combined_facts"].round(3)),
+         "html": _html_table(combined_md),
          "note": "Weighted by entrants on the monitor's scale (basis per level in the "
                  "workbook's combined sheet). basis as_of: the acceleration the data of "
                  f"{study.as_of} needed; afterwards: the gap in {study.target_year} spread "
@@ -251,9 +255,11 @@ def _regional(out: Path, series: pd.DataFrame, study: Study, region: str,
                     "have taken?", "html": accel_html,
          "note": "n/a where the region's series were too short by the start year."},
         {"heading": f"Girls choosing technique, {region}",
-         "html": _html_table(women.round(3)),
+         "html": _html_table(girls),
          "note": "Share of the girls (entrants or exam candidates) choosing technique, DUO "
-                 "basis, with its trend in points a year."},
+                 "basis (counted where the institution is), first and last year, with its "
+                 "trend in points a year; every year in the workbook (women_shares). Where DUO "
+                 "suppressed small cells (<5) the share is a range."},
     ]
     items = findings(headline, study)
     lead = (f"The Techniekpact goal for {region}: per level where the share stands, whether "
@@ -277,7 +283,11 @@ def _regional(out: Path, series: pd.DataFrame, study: Study, region: str,
         "## Headline per level", "", headline_markdown(headline), "",
         f"## What acceleration would {percent(study.target)} in {study.target_year} have "
         "taken?", "", acceleration_display(accel, horizon=study.horizon).to_markdown(
-            index=False, disable_numparse=True), "", "## Figures", "",
+            index=False, disable_numparse=True), "",
+        f"## The combined 4 in 10 (mbo + hbo + wo), {region}", "",
+        combined_md.to_markdown(index=False, disable_numparse=True), "",
+        f"## Girls choosing technique, {region}", "",
+        girls.to_markdown(index=False, disable_numparse=True), "", "## Figures", "",
         *[f"- [{f.heading}](figures/{f.name}.png)" for f in figures], "",
         f"Method: {method}", ""]), encoding="utf-8")
     return paths, {"women_shares": women}

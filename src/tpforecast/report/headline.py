@@ -30,6 +30,7 @@ from tpforecast.forecasting.selection import (
 )
 from tpforecast.forecasting.series import typed
 from tpforecast.forecasting.targets import own_target_series
+from tpforecast.formatting import is_na
 from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
 from tpforecast.study import DEFAULT_STUDY, Study
@@ -140,7 +141,10 @@ def headline_table(
         the last observation with that probability >= 50%, NA when none by ``horizon`` or when
         already at the target), ``at_target_since`` (the latest observation is at or above the
         target since then), ``p_horizon`` (the probability in ``horizon``), ``likely_status``,
-        ``own_target, own_target_year, own_target_kind, own_target_source`` (the level's own
+        ``own_target, own_target_year, own_target_kind, own_target_source,
+        own_target_scope`` (``region``; ``national``: the national level ambition, where the
+        region has no target of its own for the level), ``own_target_status,
+        own_target_now_status`` (``observed`` where the target year is observed) (the level's own
         target in the region: the first in ``targets`` that applies), ``p_own_target`` (as of
         ``study.as_of``), ``p_own_target_now`` (all data), ``reason``. A level without a
         headline series has status ``no_data``; a level without an own target has NA
@@ -176,6 +180,11 @@ def _region_table(series: pd.DataFrame, region: str, targets: pd.DataFrame, stud
                                              as_of=study.as_of, **kw))
         results["own_now"] = _by_level(_computed(reachability, own, target=targets, **kw))
     rows = [_level_row(lv, sub, results, study, models) for lv in levels]
+    # whose target: the region's own, or the national level ambition where it has none
+    own_keys = set(zip(targets["level"], targets["region"], strict=True))
+    for row in rows:
+        row["own_target_scope"] = ("" if is_na(row["own_target"]) else "region"
+                                   if (row["level"], region) in own_keys else "national")
     frame = pd.DataFrame(rows)
     frame.insert(1, "region", region)
     return frame
@@ -194,6 +203,7 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
         "at_target_since": pd.NA, "p_horizon": np.nan, "likely_status": "no_data",
         "own_target": np.nan, "own_target_year": pd.NA, "own_target_kind": "",
         "own_target_source": "", "p_own_target": np.nan, "p_own_target_now": np.nan,
+        "own_target_status": "", "own_target_now_status": "",
         "reason": "no headline series with shares"}
     g = sub.loc[(sub["level"] == level).to_numpy()].sort_values("year")
     if g.empty:
@@ -224,6 +234,7 @@ def _level_row(level: str, sub: pd.DataFrame, results: dict[str, dict[str, pd.Se
             row.update(own_target=r["target"], own_target_year=r["target_year"],
                        own_target_kind=r["target_kind"], own_target_source=r["target_source"])
             row[p_col] = r["p_target"]
+            row[p_col.replace("p_", "", 1) + "_status"] = r["status"]
     flags = ";".join(g["flags"].fillna("").astype(str)) if "flags" in g else ""
     breaks = sorted({t.split(":", 1)[1] for t in flags.split(";") if t.startswith("pre_break:")})
     row["reason"] = _reason(row, n_then, get_model(models).min_obs, req, study, breaks)

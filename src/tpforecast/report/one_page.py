@@ -23,6 +23,7 @@ import yaml
 
 from tpforecast.data.regions import region_provinces
 from tpforecast.errors import TpError
+from tpforecast.forecasting.combined import COMBINED_LEVELS
 from tpforecast.formatting import NA_TEXT, is_na, percent, probability, school_year
 from tpforecast.study import DEFAULT_STUDY, Study
 
@@ -66,6 +67,14 @@ def count_text(value: Any, *, lang: str = "en") -> str:
     return _separate(f"{round(v, digits):,.0f}", _check_lang(lang))
 
 
+def _bounded(text: str, lang: str) -> str:
+    """``<1%`` and ``>99%`` in words, for running prose."""
+    words = {"en": ("less than ", "more than "), "nl": ("minder dan ", "meer dan ")}[lang]
+    if text[:1] in "<>":
+        return words[text[0] == ">"] + text[1:]
+    return text
+
+
 def number_formats(lang: str = "en") -> dict[str, Callable[..., str]]:
     """The number formats of a language: ``pct``, ``prob``, ``pts`` (points, one decimal,
     no sign), ``count`` and ``sy`` (school year)."""
@@ -73,7 +82,8 @@ def number_formats(lang: str = "en") -> dict[str, Callable[..., str]]:
     return {
         # every probability on the page is a share of simulated paths (observed years are
         # worded as facts)
-        "pct": percent, "prob": lambda v: probability(v, simulated=True), "sy": school_year,
+        "pct": percent, "prob": lambda v: _bounded(probability(v, simulated=True), lang),
+        "sy": school_year,
         "pts": lambda v: NA_TEXT if is_na(v) else _separate(f"{abs(float(v)):.1f}", lang),
         "count": lambda v: count_text(v, lang=lang),
     }
@@ -129,7 +139,8 @@ def one_page_markdown(tables: dict[str, pd.DataFrame], *, lang: str = "en",
     facts = tables["levels"]
     region = str(facts["region"].iloc[0])
     levels = [{**r, "name": _name("levels", r["level"], lang),
-               "kind": _name("goal_kinds", r["goal_kind"], lang)}
+               "kind": _name("goal_kinds", ("national_" if r["goal_scope"] == "national"
+                                            else "") + str(r["goal_kind"]), lang)}
               for r in facts.to_dict("records")]
     env = jinja2.Environment(undefined=jinja2.StrictUndefined)
     env.filters["capitalize_first"] = lambda s: s[:1].upper() + s[1:]
@@ -139,6 +150,10 @@ def one_page_markdown(tables: dict[str, pd.DataFrame], *, lang: str = "en",
         region=region, region_name=_name("regions", region, lang), **_region(region),
         combined=tables["combined_facts"].iloc[0].to_dict(), levels=levels,
         parts=_parts(tables.get("level_parts"), lang),
+        # intake levels already at the target: they lift the combined share, so the combined
+        # gap is smaller than the levels' gaps added up
+        ahead=[lv["name"] for lv in levels
+               if lv["level"] in COMBINED_LEVELS and lv["verdict"] == "at_goal"],
         missing=[lv["name"] for lv in levels if lv["verdict"] == "no_data"],
         last_year=int(facts["last_year"].dropna().max()),
         complete_year=_complete_year(tables["combined"]), n_years=study.target_year - study.start + 1,

@@ -215,16 +215,20 @@ def level_facts(headline: pd.DataFrame, accel: pd.DataFrame, *, series: pd.DataF
     pandas.DataFrame
         One row per level: ``region, level, last_year, last_share, goal, goal_kind,
         goal_year, goal_source`` (the level's own target in the region, else the study's
-        target, kind ``study``), ``until, p_goal_until`` (P at or above the goal in ``until``,
-        all data), ``at_goal_since, verdict`` (:data:`VERDICTS`), ``target, target_year,
-        start, share_target_year, share_year`` (the share in the target year, or the latest
-        before it), ``extra_pp_per_year, extra_students, entrants, basis`` (what
-        ``target`` in ``target_year`` would have taken from ``start``; intake levels only;
+        target, kind ``study``), ``goal_scope`` (``region``: set for the region;
+        ``national``: the national level ambition, where the region has none of its own;
+        ``study``), ``until, p_goal_until`` (P at or above the goal in ``until``, all data),
+        ``at_goal_since, verdict`` (:data:`VERDICTS`), ``target, target_year, start,
+        share_target_year, share_year`` (the share in the target year, or the latest before
+        it), ``extra_pp_per_year, extra_students, entrants, basis`` (what ``target`` in
+        ``target_year`` would have taken from ``start``; intake levels only; ``as_of`` or
+        ``afterwards``), ``first_year`` (the series' first value).
         ``as_of`` or ``afterwards``).
     """
     rows = []
     for r in headline.to_dict("records"):
         own = not is_na(r["own_target"])
+        scope = r["own_target_scope"] if own else "study"
         goal = float(r["own_target"]) if own else float(study.target)
         p = (r["p_until"] if goal == study.target and r["likely_status"] == "ok"
              else np.nan)
@@ -233,7 +237,7 @@ def level_facts(headline: pd.DataFrame, accel: pd.DataFrame, *, series: pd.DataF
             p = _goal_probability(one, goal, study)
         row = {"region": r["region"], "level": r["level"], "last_year": r["last_year"],
                "last_share": r["last_share"], "goal": goal,
-               "goal_kind": r["own_target_kind"] if own else "study",
+               "goal_kind": r["own_target_kind"] if own else "study", "goal_scope": scope,
                "goal_year": r["own_target_year"] if own else study.target_year,
                "goal_source": r["own_target_source"] if own else "data/study.yml",
                "until": study.until, "p_goal_until": p,
@@ -243,6 +247,8 @@ def level_facts(headline: pd.DataFrame, accel: pd.DataFrame, *, series: pd.DataF
                "extra_pp_per_year": np.nan, "extra_students": np.nan, "entrants": np.nan,
                "basis": ""}
         row.update(_share_by(one, study.target_year))
+        seen = one.loc[one["share"].notna().to_numpy(), "year"]
+        row["first_year"] = int(seen.min()) if len(seen) else pd.NA
         if r["level"] in COMBINED_LEVELS:
             row.update(_taken(str(r["level"]), accel, study))
             if row["basis"] == "" and not is_na(row["share_target_year"]):

@@ -24,7 +24,8 @@ from tpforecast.formatting import (
     year_range,
 )
 
-__all__ = ["TOO_FEW_STATUSES", "acceleration_display", "evaluation_display", "goals_display",
+__all__ = ["TOO_FEW_STATUSES", "acceleration_display", "combined_display", "evaluation_display",
+           "goals_display", "women_display",
            "headline_display", "likely_year_text", "probability_display", "probability_text",
            "vintage_display"]
 
@@ -81,7 +82,29 @@ def headline_display(table: pd.DataFrame) -> pd.DataFrame:
             likely_year_text(r.first_likely_year, r.at_target_since, r.p_horizon,
                              horizon=horizon, too_few=r.likely_status in TOO_FEW_STATUSES)
             for r in table.itertuples(index=False)],
+        "own target": [_own_target(r) for r in table.itertuples(index=False)],
+        f"P(own target), as of {int(r0['as_of']) + 1} / all data": [
+            NA_TEXT if is_na(r.own_target) else
+            f"{_p_or_na(r.p_own_target, r.own_target_status)} / "
+            f"{_p_or_na(r.p_own_target_now, r.own_target_now_status)}"
+            for r in table.itertuples(index=False)],
     })
+
+
+def _own_target(r: Any) -> str:
+    """``"55% ambition, 2019/20"`` (``national ambition`` where the region has none of its
+    own and the national level ambition applies)."""
+    if is_na(r.own_target):
+        return NA_TEXT
+    kind = ("national " if r.own_target_scope == "national" else "") + str(r.own_target_kind)
+    return f"{percent(r.own_target)} {kind}, {school_year(int(r.own_target_year))}"
+
+
+def _p_or_na(p: Any, status: str) -> str:
+    """A simulated probability, or what was observed in the target year."""
+    if status == "observed":
+        return "met (observed)" if float(p) >= 1 else "not met (observed)"
+    return NA_TEXT if is_na(p) else probability(p, simulated=True)
 
 
 def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> pd.DataFrame:
@@ -100,6 +123,12 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
     first_as_of = int(table["as_of"].min())
     shown[f"pace to {first_as_of} (pt/yr)"] = [
         points(v) for v in table.loc[table["as_of"] == first_as_of, "recent_pp_per_year"]]
+    first_rows = table.loc[(table["as_of"] == first_as_of).to_numpy()]
+    if "extra_students" in table.columns:
+        year = int(table["target_year"].dropna().iloc[0]) if table["target_year"].notna().any() \
+            else None
+        shown[f"extra entrants in {year if year else 'the target year'} (from "
+              f"{first_as_of + 1})"] = [_students(v) for v in first_rows["extra_students"]]
     shown["last share"] = [percent(v) for v in first["last_share"]]
     r0 = first.iloc[0]
     target = "target" if is_na(r0["target"]) else percent(r0["target"])
@@ -109,6 +138,60 @@ def acceleration_display(table: pd.DataFrame, *, horizon: int | None = None) -> 
                    too_few=r.pace_status in TOO_FEW_STATUSES)
         for r in first.itertuples(index=False)]
     return shown
+
+
+def _students(value: Any) -> str:
+    """A number of students for a table: rounded to a hundred (to ten below a thousand)."""
+    if is_na(value):
+        return NA_TEXT
+    v = float(value)
+    return f"{round(v, -2 if abs(v) >= 1000 else -1):+,.0f}"
+
+
+def combined_display(facts: pd.DataFrame) -> pd.DataFrame:
+    """The combined 4 in 10 of :func:`~tpforecast.report.summary.combined_facts` for people:
+    the latest combined share, the probability as of the study's ``as_of`` and for the target
+    year now (or what was observed), and what it would have taken in points and students."""
+    rows = []
+    for r in facts.to_dict("records"):
+        sy = school_year(r["target_year"])
+        now = (f"observed {percent(r['median_now'])}" if r["now_status"] == "observed"
+               else probability(r["p_now"], simulated=True))
+        rows.append({
+            "region": r["region"], "levels": r["levels"],
+            "latest combined share": f"{percent(r['observed'])} ({school_year(r['observed_year'])})"
+            if not is_na(r["observed"]) else NA_TEXT,
+            "target": f"{percent(r['target'])} in {sy}",
+            f"P, data of {r['start']}": probability(r["p_then"], simulated=True)
+            if not is_na(r["p_then"]) else f"{NA_TEXT} (too few regional values)",
+            f"{sy}, all data": now,
+            f"extra from {school_year(r['start'])} (pt/yr)": points(r["extra_pp_per_year"]),
+            f"extra technical entrants in {sy}": _students(r["extra_students"]),
+            "worked out": {"as_of": f"with the data of {r['start']}",
+                           "afterwards": "afterwards (gap spread evenly)"}.get(r["basis"], ""),
+            "weights": r["weights"]})
+    return pd.DataFrame(rows)
+
+
+def women_display(women: pd.DataFrame) -> pd.DataFrame:
+    """Per series of :func:`~tpforecast.report.women.women_shares`: the girls' share in its
+    first and last year (with the bounds where DUO suppressed small cells) and its trend."""
+    rows = []
+    for _, g in women.groupby(["level", "indicator", "sex"], sort=False):
+        g = g.sort_values("year")
+        first, last = g.iloc[0], g.iloc[-1]
+
+        def share(r: pd.Series) -> str:
+            wide = not is_na(r["share_hi"]) and float(r["share_hi"]) > float(r["share_lo"]) + 1e-9
+            return (f"{percent(r['share_lo'], 1)}-{percent(r['share_hi'], 1)} (small cells "
+                    "suppressed)" if wide else percent(r["share"], 1))
+
+        rows.append({"level": first["level"], "indicator": first["indicator"],
+                     "sex": first["sex"], "first year": school_year(first["year"]),
+                     "share then": share(first), "last year": school_year(last["year"]),
+                     "share now": share(last),
+                     "trend (pt/yr)": points(first["trend_pp_per_year"])})
+    return pd.DataFrame(rows)
 
 
 def _cell(rows: pd.DataFrame, column: str, digits: int = 2) -> str:

@@ -85,8 +85,10 @@ def women_shares(
     Returns
     -------
     pandas.DataFrame
-        One row per series and year: ``indicator, level, region, sex, year, share, n_tech,
-        n_total`` (technical and all entrants or candidates), ``trend_pp_per_year`` (OLS slope
+        One row per series and year: ``indicator, level, region, sex, year, share``,
+        ``share_lo, share_hi`` (where DUO suppressed small cells, ``<5``, the counts hold the
+        known part and the share lies between these bounds: a 0 with a wide band is not "no
+        girls"), ``n_tech, n_total`` (technical and all entrants or candidates), ``trend_pp_per_year`` (OLS slope
         over the series' years, points a year; the same on every row of the series),
         ``change_pp`` (from the series' first year), ``note`` (what the counts stand on).
     """
@@ -95,12 +97,12 @@ def women_shares(
     for _, g in rows.groupby(KEY, sort=False):
         share = (g["n_tech"].astype(float) / g["n_total"].astype(float)).to_numpy()
         years = g["year"].astype(int).to_numpy()
-        parts.append(g[[*KEY, "year", "n_tech", "n_total"]].assign(
+        parts.append(g[[*KEY, "year", "n_tech", "n_total", "share_lo", "share_hi"]].assign(
             share=share, trend_pp_per_year=recent_pace(years, share, window=len(years)),
             change_pp=100 * (share - share[0]), note=_note(g["flags"])))
     out = pd.concat(parts, ignore_index=True)
-    cols = [*KEY, "year", "share", "n_tech", "n_total", "trend_pp_per_year", "change_pp",
-            "note"]
+    cols = [*KEY, "year", "share", "share_lo", "share_hi", "n_tech", "n_total",
+            "trend_pp_per_year", "change_pp", "note"]
     return typed(out[cols]).astype({"n_tech": "Int64", "n_total": "Int64"})
 
 
