@@ -127,8 +127,9 @@ rp.show(fig)
 #
 # ## The region in focus: its own headline and the combined 4 in 10
 #
-# The headline table of `REGION` (committed: Oost) per level, against its own target (the
-# Techniekpact 40% where the region has none), on the monitor's scale: each level's DUO series
+# The headline table of `REGION` (committed: Oost) per level, against 40% and against its own
+# target (the region's goal; for vmbo, havo and vwo, where the region has none, the national
+# level ambition: bb/kb 30%, havo/vwo 55%), on the monitor's scale: each level's DUO series
 # benchmarked to the national monitor (`data/mappings/series_roles.csv`). As of 2016 no level
 # had enough points for a model (the regional series start in 2014/15 or later), so those
 # columns say "too few points"; with all data the probability of 40% or more in 2030/31 and
@@ -151,7 +152,8 @@ print(rp.combined_text(comb))
 # intake levels stay where they were: mbo 29%
 # (2019/20), hbo 22% (2021/22), ho 31%, with a probability of 40% or more in 2030/31 of a few
 # percent at most (mbo 5%, hbo 1%); wo (52%, much of it the University of Twente) and vwo are
-# above 40%, havo (38%) has about one chance in three. The combined 4 in 10 of Oost was 31%
+# above 40%, havo (38%) has about one chance in three; against the national ambitions havo is
+# far from 55% and vwo (62%) is above it. The combined 4 in 10 of Oost was 31%
 # in 2019/20 (mbo about half the weight, hbo a third, wo a sixth); 40% in 2020/21 would have
 # needed about 6,400 more technical entrants in that one year, nearly ten points.
 # `tpforecast report --region Oost --lang nl` gives these numbers as a one-page summary in
