@@ -146,3 +146,9 @@ def test_findings_name_the_levels_without_a_target_year_value(headline):
     assert f"{gap} " not in line.split(": ")[1].split(";")[0]  # not among the levels with a value
     full = next(i for i in findings(headline) if i.startswith("In 2020/21"))
     assert "no value" not in full
+
+
+def test_a_region_with_only_other_series_names_them(bundled_series):
+    with pytest.raises(MissingDataError, match="its other series: twente_index") as info:
+        tp.headline_series(bundled_series, region="Twente")
+    assert info.value.known == []  # no headline series, and the message says what there is

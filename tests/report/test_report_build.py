@@ -129,3 +129,15 @@ def test_renders_in_headless_chromium(report, tmp_path):
     saturation = img.max(axis=2) - img.min(axis=2)
     assert (saturation > 0.3).mean() > 0.001
     assert np.isfinite(img).all()
+
+
+def test_the_headline_note_of_a_region_does_not_credit_the_monitor():
+    from tpforecast.report.build import _headline_note
+    from tpforecast.study import DEFAULT_STUDY
+
+    national, regional = _headline_note(DEFAULT_STUDY), _headline_note(DEFAULT_STUDY,
+                                                                        region="Oost")
+    assert "what the monitor published afterwards" in national
+    assert "what the monitor published afterwards" not in regional
+    assert "DUO values on the monitor's scale (counted where the institution is)" in regional
+    assert "national ambition" in regional and "{" not in regional

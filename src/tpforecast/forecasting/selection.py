@@ -213,9 +213,15 @@ def headline_series(
         missing = [lv for lv in lvls or [] if lv not in have]
         if (strict and missing) or not have & set(lvls or have) or not have:
             asked = (missing or lvls or ["any"])[0]
+            # a region with series but none of them a headline series (Twente's own index):
+            # name them, so "nothing" is not read as "no data"
+            other = sorted({f"{i} ({lv})" for i, lv in base.loc[
+                _mask(base, "region", [name]), ["indicator", "level"]].itertuples(index=False)})
+            hint = ("" if have or not other else "its other series: " + ", ".join(other[:6])
+                    + "; headline series are chosen by data/mappings/series_roles.csv")
             raise MissingDataError(
                 f"headline_series: region {name!r} has no headline series{_of_sex(sex)} for "
-                f"level {asked!r}", what="level", asked=asked, known=sorted(have))
+                f"level {asked!r}", what="level", asked=asked, known=sorted(have), hint=hint)
     out = with_entrants(chosen.loc[_mask(chosen, "level", lvls)], series)
     if out.empty:
         raise MissingDataError(f"headline_series: no headline series{_of_sex(sex)} for levels "

@@ -183,9 +183,19 @@ def _render_page(title: str, lead: str, items: list[str], headline: pd.DataFrame
     )
 
 
-def _headline_note(study: Study) -> str:
+#: The sentence of :data:`HEADLINE_NOTE` on the observed columns, for a region's report.
+REGIONAL_OBSERVED = ("what the monitor published afterwards",
+                     "the region's DUO values on the monitor's scale (counted where the "
+                     "institution is)")
+
+
+def _headline_note(study: Study, *, region: str = "NL") -> str:
     pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
-    return HEADLINE_NOTE.format(known=known, pct=pct, sy=sy, start=study.start,
+    note = HEADLINE_NOTE if region == "NL" else HEADLINE_NOTE.replace(*REGIONAL_OBSERVED)
+    note += (" Own target: the level's goal or ambition in the region (national ambition: the "
+             "national level ambition, where the region has none of its own); P as of "
+             f"{study.as_of + 1} / with all data; an observed target year reads met or not met.")
+    return note.format(known=known, pct=pct, sy=sy, start=study.start,
                                 before=school_year(study.target_year - 1),
                                 year=study.target_year, until=study.until,
                                 horizon=study.horizon)
@@ -274,7 +284,8 @@ def _regional(out: Path, series: pd.DataFrame, study: Study, region: str,
               f"backtest errors of regional series. `tpforecast report --region {region}`, "
               f"seed {study.seed}.")
     title = f"Techniekpact, {region}: is 4 in 10 reachable?"
-    html = _render_page(title, lead, items, headline, _headline_note(study), figures, svgs,
+    html = _render_page(title, lead, items, headline, _headline_note(study, region=region),
+                        figures, svgs,
                         tables, method)
     paths = [out / "report.html", out / "summary.md"]
     paths[0].write_text(html, encoding="utf-8")
@@ -363,6 +374,8 @@ WORKBOOK_NOTES: dict[str, str] = {
     "levels": "the one-page summary per level (goal, probability, verdict, what it would "
               "have taken)",
     "combined_facts": "the one-page summary's combined 4 in 10",
+    "level_parts": "parts of a pooled level judged on the series their target is set on "
+                   "(vmbo gl and tl on NaSk diplomas; empty where a region has none)",
     "evaluation": "two_set_evaluation of the models (national report)",
     "vintages": "the data of the time and today's data (national report)",
     "women_target": "the +20% women target in Oost, on technical entrants",
