@@ -127,6 +127,8 @@ CASES = [
 #: a region or level the data do not hold, per region subcommand (each loads the data: slow)
 REGION_CASES = [
     ("headline --region Oos", "unknown region 'Oos' (did you mean Oost?)"),
+    ("reach --targets --year 2035 --region Oost --level mbo",
+     "no share target for the target year 2035; there is: 2016, 2018, 2019, 2020"),
     ("headline --region Oost --level havo,hvo", "unknown level 'hvo' (did you mean havo"),
     ("reach --region Oost --level vmbo_gltl", "'Oost' has no headline series"),
     ("combined --region Drenthe", "'Drenthe' has no headline series"),

@@ -190,3 +190,17 @@ def test_the_combined_target_of_a_region_from_the_targets(bundled_series):
     with pytest.raises(MissingDataError, match="level all"):  # Drenthe has no such target
         tp.reachability_combined(bundled_series, region="Drenthe", levels=["mbo", "hbo"],
                                  target="targets", **CHEAP)
+
+
+def test_a_target_year_without_targets_is_an_error_not_the_other_years(bundled_series):
+    from tpforecast.errors import TargetYearError
+
+    targets = tp.load_targets()
+    sub = tp.headline_series(bundled_series, region="Overijssel", levels=["mbo"])
+    for run in (lambda: tp.reachability(sub, target=targets, year=2035, n_paths=50),
+                lambda: tp.acceleration_table(sub, target=targets, year=2035, n_paths=50)):
+        with pytest.raises(TargetYearError, match="target year 2035; there is: 2016, 2018"):
+            run()
+    # a year that has targets judges those only: 2019, the national mbo ambition of 30%
+    r = tp.reachability(sub, target=targets, year=2019, n_paths=50)
+    assert set(r["target_year"].dropna()) == {2019} and set(r["target"].dropna()) == {0.30}

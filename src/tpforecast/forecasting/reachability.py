@@ -125,7 +125,9 @@ def reachability(
         (``load_targets()`` layout; each series gets its matching rows and their years, count
         targets ignored); or ``"targets"`` for the bundled targets.
     year
-        Target year (start year of the school year; 2020 = 2020/21).
+        Target year (start year of the school year; 2020 = 2020/21). With a targets frame
+        each target keeps its own year; another year than the study's asks for that year's
+        targets only (none: a :class:`~tpforecast.errors.TargetYearError` naming the years).
     as_of
         Use only observations with ``year <= as_of`` (``as_of=2015``: what could be known
         when the 2016 policy documents were written).
@@ -171,7 +173,7 @@ def reachability(
     model_objs = resolve_models(models)
     year, as_of, intervals, seed, n_paths, horizon = check_options(
         year=year, as_of=as_of, intervals=intervals, seed=seed, n_paths=n_paths, horizon=horizon)
-    tgt = resolve_target(target)
+    tgt = resolve_target(target, year=year, what="reachability")
     is_frame = isinstance(tgt, pd.DataFrame)
     split = split_series(series, as_of)
     rows = [{**s, "model": m.name, **_goal_columns(g, as_of, is_frame)}

@@ -68,9 +68,17 @@ def _prepare_frame(targets: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
-def resolve_target(target: Any) -> float | pd.DataFrame:
+def resolve_target(target: Any, *, year: int | None = None,
+                   what: str = "") -> float | pd.DataFrame:
     """A checked target: a fraction, or the share-target rows of a targets frame;
-    ``"targets"`` reads the bundled ``data/targets.csv``."""
+    ``"targets"`` reads the bundled ``data/targets.csv``.
+
+    With a frame each row keeps its own year; a ``year`` other than the study's target year
+    asks for that year's targets only, and a year without targets is a
+    :class:`~tpforecast.errors.TargetYearError` naming the years that exist (never the other
+    years' targets in silence)."""
+    from tpforecast.study import TARGET_YEAR
+
     if isinstance(target, str):
         if target != "targets":
             raise TpModelError(f"target must be a fraction, a targets frame or 'targets'; got "
@@ -79,7 +87,10 @@ def resolve_target(target: Any) -> float | pd.DataFrame:
 
         target = load_targets()
     if isinstance(target, pd.DataFrame):
-        return _prepare_frame(target)
+        frame = _prepare_frame(target)
+        if year is not None and int(year) != TARGET_YEAR:
+            return target_years(frame, int(year), what=what)
+        return frame
     return check_target(target)
 
 

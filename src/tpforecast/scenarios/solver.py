@@ -113,7 +113,7 @@ def required_table(series: pd.DataFrame, *, target: Any, year: int, start: int |
                    progress: bool | None, late_start: str) -> pd.DataFrame:
     """:func:`required_acceleration`; ``late_start="status"`` gives a start after a target
     year a ``no_years`` row instead of an error (for tables over several starts)."""
-    tgt = resolve_target(target)
+    tgt = resolve_target(target, year=year, what="required_acceleration")
     model_objs = base_models(base, resolve_models(models))
     info = as_of if as_of is not None else (start - 1 if start is not None else None)
     end = max(horizon, year, *(tgt["year"].dropna().astype(int) if isinstance(
