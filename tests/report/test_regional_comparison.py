@@ -82,3 +82,12 @@ def test_an_observed_target_year_is_a_fact_in_the_lines(bundled_series):
         assert line.startswith(f"hbo, {r.region}: {100 * r.median:.1f}% observed in 2020/21, "
                                "40% not reached")
         assert "P(" not in line and "needed" not in line
+
+
+def test_a_level_without_a_common_year_is_an_error_not_a_missing_row(comparison):
+    # synthetic: Gelderland's wo values moved to years no other region has
+    cut = comparison.copy()
+    cut.loc[(cut["level"] == "wo") & (cut["region"] == "Gelderland"), "year"] += 100
+    for table in (regional_latest, regional_change):
+        with pytest.raises(TpModelError, match="level.s. wo"):
+            table(cut)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from tpforecast.errors import CountTargetError, TargetYearError, TpModelError
 from tpforecast.options import problem
+from tpforecast.study import TARGET_YEAR
 
 __all__ = ["Goal", "check_target", "goals_for", "own_target_series", "resolve_target",
            "target_years"]
@@ -77,8 +78,6 @@ def resolve_target(target: Any, *, year: int | None = None,
     asks for that year's targets only, and a year without targets is a
     :class:`~tpforecast.errors.TargetYearError` naming the years that exist (never the other
     years' targets in silence)."""
-    from tpforecast.study import TARGET_YEAR
-
     if isinstance(target, str):
         if target != "targets":
             raise TpModelError(f"target must be a fraction, a targets frame or 'targets'; got "

@@ -49,12 +49,18 @@ TITLE = "Techniekpact: is 4 in 10 reachable?"
 #: How to read the headline table (report; the README says the same in its own words).
 HEADLINE_NOTE = (
     "P(... as of): probability, with the data up to {known}, that the share is at least {pct} "
-    "in {sy}. {before} and {sy}: what the monitor published afterwards. Extra: points a year "
+    "in {sy}. {before} and {sy}: {observed}. Extra: points a year "
     "from {start}, on top of the trend, for the median to reach {pct} in {year}. "
     "P({pct}+ in {until}): with all data, the probability that the share is at or above {pct} "
     "in {until}. First year with P >= 50%: the first year in which {pct} or more "
     "is more likely than not (up to {horizon}); a probability per year, not a forecast of the "
-    "year {pct} is first reached.")
+    "year {pct} is first reached. Own target: the level's goal or ambition in the region "
+    "(national ambition: the national level ambition, where the region has none of its own); "
+    "P as of {known_year} / with all data; an observed target year reads met or not met.")
+#: What the observed columns of the headline table are, nationally and for a region.
+OBSERVED = {"NL": "what the monitor published afterwards",
+            "region": "the region's DUO values on the monitor's scale (counted where the "
+                      "institution is)"}
 
 
 def headline_markdown(table: pd.DataFrame) -> str:
@@ -183,19 +189,11 @@ def _render_page(title: str, lead: str, items: list[str], headline: pd.DataFrame
     )
 
 
-#: The sentence of :data:`HEADLINE_NOTE` on the observed columns, for a region's report.
-REGIONAL_OBSERVED = ("what the monitor published afterwards",
-                     "the region's DUO values on the monitor's scale (counted where the "
-                     "institution is)")
-
-
 def _headline_note(study: Study, *, region: str = "NL") -> str:
     pct, sy, known = percent(study.target), school_year(study.target_year), school_year(study.as_of)
-    note = HEADLINE_NOTE if region == "NL" else HEADLINE_NOTE.replace(*REGIONAL_OBSERVED)
-    note += (" Own target: the level's goal or ambition in the region (national ambition: the "
-             "national level ambition, where the region has none of its own); P as of "
-             f"{study.as_of + 1} / with all data; an observed target year reads met or not met.")
-    return note.format(known=known, pct=pct, sy=sy, start=study.start,
+    return HEADLINE_NOTE.format(observed=OBSERVED["NL" if region == "NL" else "region"],
+                                known_year=study.as_of + 1,
+                                known=known, pct=pct, sy=sy, start=study.start,
                                 before=school_year(study.target_year - 1),
                                 year=study.target_year, until=study.until,
                                 horizon=study.horizon)

@@ -101,7 +101,13 @@ def _common_years(comparison: pd.DataFrame) -> pd.Series:
     n = comparison["region"].nunique()
     seen = comparison.loc[comparison["share"].notna().to_numpy()]
     count = seen.groupby(["level", "indicator", "year"], sort=False)["region"].nunique()
-    return count[count == n].reset_index()[["level", "indicator", "year"]]
+    common = count[count == n].reset_index()[["level", "indicator", "year"]]
+    lost = sorted(set(seen["level"]) - set(common["level"]))
+    if lost:  # a level would drop out of the table without a word
+        raise TpModelError(f"no year in which every region ({', '.join(pd.unique(seen['region']))}"
+                           f") has a share for level(s) {', '.join(lost)}; compare fewer "
+                           "regions or those levels apart")
+    return common
 
 
 def regional_latest(comparison: pd.DataFrame) -> pd.DataFrame:

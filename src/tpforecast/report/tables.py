@@ -180,18 +180,20 @@ def women_display(women: pd.DataFrame) -> pd.DataFrame:
     for _, g in women.groupby(["level", "indicator", "sex"], sort=False):
         g = g.sort_values("year")
         first, last = g.iloc[0], g.iloc[-1]
-
-        def share(r: pd.Series) -> str:
-            wide = not is_na(r["share_hi"]) and float(r["share_hi"]) > float(r["share_lo"]) + 1e-9
-            return (f"{percent(r['share_lo'], 1)}-{percent(r['share_hi'], 1)} (small cells "
-                    "suppressed)" if wide else percent(r["share"], 1))
-
         rows.append({"level": first["level"], "indicator": first["indicator"],
                      "sex": first["sex"], "first year": school_year(first["year"]),
-                     "share then": share(first), "last year": school_year(last["year"]),
-                     "share now": share(last),
+                     "share then": _bounded_share(first), "last year": school_year(last["year"]),
+                     "share now": _bounded_share(last),
                      "trend (pt/yr)": points(first["trend_pp_per_year"])})
     return pd.DataFrame(rows)
+
+
+def _bounded_share(r: pd.Series) -> str:
+    """A share, or its range where DUO suppressed small cells (``share_lo`` < ``share_hi``)."""
+    if not is_na(r["share_hi"]) and float(r["share_hi"]) > float(r["share_lo"]) + 1e-9:
+        return (f"{percent(r['share_lo'], 1)}-{percent(r['share_hi'], 1)} (small cells "
+                "suppressed)")
+    return percent(r["share"], 1)
 
 
 def _cell(rows: pd.DataFrame, column: str, digits: int = 2) -> str:
