@@ -98,7 +98,7 @@ def _text(value: Any) -> str:
 
 
 def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int | None = None,
-              one: bool = False) -> list[Goal]:
+              one: bool = False, national: bool = True) -> list[Goal]:
     """The targets that apply to the series ``key`` (``indicator, level, region, sex``).
 
     Parameters
@@ -113,6 +113,9 @@ def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int |
     one
         Only the most specific row: a region and sex match beats a wildcard, an ambition beats
         a goal (ties: file order).
+    national
+        Let the national level ambitions stand in where the region has no target of its own
+        (False: the region's own targets only).
 
     Returns
     -------
@@ -124,7 +127,7 @@ def goals_for(target: float | pd.DataFrame, key: tuple[str, ...], *, year: int |
     if not isinstance(target, pd.DataFrame):
         return [Goal(float(target), year, "", "")]
     found = _matching(target, key, key[2], year=year, one=one)
-    if found or key[2] == NATIONAL_REGION or "region" not in target.columns:
+    if found or not national or key[2] == NATIONAL_REGION or "region" not in target.columns:
         return found
     # a region without a target of its own for the level: the national level ambition
     # (vmbo bb/kb 30%, havo/vwo 55%, ...) applies, and its source says so

@@ -29,7 +29,7 @@ from tpforecast.forecasting.selection import (
     selected,
 )
 from tpforecast.forecasting.series import typed
-from tpforecast.forecasting.targets import own_target_series
+from tpforecast.forecasting.targets import goals_for, own_target_series, resolve_target
 from tpforecast.formatting import is_na
 from tpforecast.models import DEFAULT_MODEL, get_model
 from tpforecast.scenarios import required_acceleration
@@ -180,11 +180,14 @@ def _region_table(series: pd.DataFrame, region: str, targets: pd.DataFrame, stud
                                              as_of=study.as_of, **kw))
         results["own_now"] = _by_level(_computed(reachability, own, target=targets, **kw))
     rows = [_level_row(lv, sub, results, study, models) for lv in levels]
-    # whose target: the region's own, or the national level ambition where it has none
-    own_keys = set(zip(targets["level"], targets["region"], strict=True))
+    # whose target: the region's own, or the national level ambition standing in (the one
+    # matcher, goals_for, asked without its national stand-in)
+    frame_targets = resolve_target(targets)
     for row in rows:
+        key = (row["indicator"], row["level"], region, "all")
         row["own_target_scope"] = ("" if is_na(row["own_target"]) else "region"
-                                   if (row["level"], region) in own_keys else "national")
+                                   if goals_for(frame_targets, key, national=False)
+                                   else "national")
     frame = pd.DataFrame(rows)
     frame.insert(1, "region", region)
     return frame
