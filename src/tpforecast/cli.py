@@ -145,19 +145,13 @@ def _cmd_data_build(args: argparse.Namespace) -> int:
 
 
 def _print_calibration(folder: str | None = None) -> None:
-    from tpforecast.data.build import write_datapackage
     from tpforecast.forecasting.calibration import calibrate
-    from tpforecast.forecasting.evaluation import write_evaluation
-    from tpforecast.paths import data_dir
 
     files = calibrate(folder=folder)
     with pd.option_context("display.width", 120):
         print(files.table[["kind", "horizon", "q80", "q95", "n_scores", "n_series"]].to_string(
             index=False))
     print("wrote " + ", ".join(str(p) for p in files.paths))
-    if folder is None:  # the stored evaluation uses the project's calibration
-        print(f"wrote {write_evaluation()}")
-        write_datapackage(data_dir())
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:

@@ -149,14 +149,16 @@ def calibrate(series: pd.DataFrame | None = None, *, folder: str | Path | None =
         Series frame; default :func:`~tpforecast.data.loaders.load_series` (today's data).
     folder
         Where to write ``calibration.csv`` and ``calibration_scores.csv``; default the
-        project's ``data/`` (then ``data/datapackage.json`` is refreshed, too).
+        project's ``data/`` (then the evaluation of every model, ``data/evaluation.csv``, is
+        rebuilt with the new calibration and ``data/datapackage.json`` is refreshed, too).
     min_train
         Fewest observations in a window.
 
     Returns
     -------
     CalibrationFiles
-        The table (per kind and horizon, with provenance columns), the scores, the paths.
+        The table (per kind and horizon, with provenance columns), the scores, the paths
+        written.
     """
     from tpforecast.data.build import write_datapackage
     from tpforecast.data.loaders import load_series
@@ -175,5 +177,9 @@ def calibrate(series: pd.DataFrame | None = None, *, folder: str | Path | None =
     _write(table, paths[0])
     _write(scores, paths[1])
     if home:
+        # the stored evaluation judges the default with this calibration: rebuilt with it
+        from tpforecast.forecasting.evaluation import write_evaluation
+
+        paths = (*paths, write_evaluation(series))
         write_datapackage(root)
     return CalibrationFiles(table, scores, paths)
